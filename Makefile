@@ -1,0 +1,57 @@
+# The two commands: `make run` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Production-like settings for `check --deploy`; nothing here is a real secret.
+DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=portal.example.gov.cn \
+	DJANGO_SECRET_KEY=deploy-check-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
+
+.PHONY: run test lint worker beat migrate demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+worker: $(VENV)/.installed
+	$(BIN)/celery -A portal worker --loglevel=INFO
+
+beat: $(VENV)/.installed
+	mkdir -p var
+	$(BIN)/celery -A portal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+migrate: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+
+demo: $(VENV)/.installed
+	$(MANAGE) load_demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,148 @@
+"""Who hears of which step of the process, and what they are told."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from agencies.models import AgencyMembership, CommitteeStaff
+from proposals.models import Assignment, Event, Proposal, Verb
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: str
+    body: str
+
+
+def _item(proposal: Proposal) -> str:
+    number = f"第{proposal.number}号" if proposal.number else ""
+    return f"{proposal.session.label}{number}{proposal.get_kind_display()}《{proposal.title}》"
+
+
+def _agency_users(agency_ids: Iterable[int], role: str | None = None):
+    memberships = AgencyMembership.objects.filter(agency_id__in=list(agency_ids))
+    if role:
+        memberships = memberships.filter(role=role)
+    return get_user_model().objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+
+
+def _staff_users(proposal: Proposal):
+    posts = CommitteeStaff.objects.filter(body=proposal.body_kind)
+    return get_user_model().objects.filter(pk__in=posts.values("user_id"), is_active=True)
+
+
+def _proposer_users(proposal: Proposal):
+    ids = [p.user_id for p in proposal.proposers_with_merged() if p.user_id]
+    return get_user_model().objects.filter(pk__in=ids, is_active=True)
+
+
+def _reply(event: Event):
+    from responses.models import ReplyLetter
+
+    return ReplyLetter.objects.select_related("drafted_by").get(pk=event.data["reply"])
+
+
+def _assigned(event: Event):
+    ids = [row["assignment"] for row in event.data.get("assignments", [])]
+    agencies = Assignment.objects.filter(pk__in=ids).values_list("agency_id", flat=True)
+    return _agency_users(agencies), Notice(
+        f"新交办:{_item(event.proposal)}", "请在签收期限内签收,或说明理由申请调整。"
+    )
+
+
+def _adjustment_requested(event: Event):
+    return _staff_users(event.proposal), Notice(
+        f"调整申请:{event.assignment.agency.display_name}申请调整{_item(event.proposal)}",
+        f"理由:{event.note}",
+    )
+
+
+def _adjustment_decided(event: Event):
+    outcome = "同意" if event.verb == Verb.ADJUSTMENT_APPROVED else "不同意"
+    return _agency_users([event.assignment.agency_id]), Notice(
+        f"调整申请结果:{outcome}调整{_item(event.proposal)}", event.note
+    )
+
+
+def _opinion_submitted(event: Event):
+    replying = event.proposal.assignments.replying().values_list("agency_id", flat=True)
+    return _agency_users(replying), Notice(
+        f"会办意见:{event.assignment.agency.display_name}已提交{_item(event.proposal)}的会办意见",
+        "",
+    )
+
+
+def _reply_submitted(event: Event):
+    return _agency_users([event.assignment.agency_id], AgencyMembership.Role.LEADER), Notice(
+        f"待签发:{_item(event.proposal)}的答复函", "请审核签发或退回修改。"
+    )
+
+
+def _reply_reviewed(event: Event):
+    outcome = "已签发" if event.verb == Verb.REPLY_APPROVED else "被退回修改"
+    drafter = _reply(event).drafted_by
+    users = get_user_model().objects.filter(pk=drafter.pk, is_active=True)
+    return users, Notice(f"答复函{outcome}:{_item(event.proposal)}", event.note)
+
+
+def _reply_sent(event: Event):
+    return _proposer_users(event.proposal), Notice(
+        f"已答复:{event.assignment.agency.display_name}答复了您的{_item(event.proposal)}",
+        "请登录查看答复并评价。",
+    )
+
+
+def _rejected(event: Event):
+    return _proposer_users(event.proposal), Notice(
+        f"不予立案:{_item(event.proposal)}", f"理由:{event.note}"
+    )
+
+
+def _merged(event: Event):
+    if "into" not in event.data:
+        return None
+    return _proposer_users(event.proposal), Notice(
+        f"并案:{_item(event.proposal)}", f"已并入第{event.data['into_number']}号办理。"
+    )
+
+
+def _rated(event: Event):
+    from responses.models import Feedback
+
+    if event.data.get("rating") != Feedback.Rating.DISSATISFIED:
+        return None
+    users = _agency_users([event.assignment.agency_id]) | _staff_users(event.proposal)
+    return users, Notice(f"不满意:{_item(event.proposal)}", f"意见:{event.note}")
+
+
+def _rehandling(event: Event):
+    return _agency_users([event.assignment.agency_id]), Notice(
+        f"重新办理:{_item(event.proposal)}", f"请于{event.assignment.reply_due}前重新答复。"
+    )
+
+
+NOTIFIERS: dict[str, Callable] = {
+    Verb.ASSIGNED: _assigned,
+    Verb.ADJUSTMENT_REQUESTED: _adjustment_requested,
+    Verb.ADJUSTMENT_APPROVED: _adjustment_decided,
+    Verb.ADJUSTMENT_REFUSED: _adjustment_decided,
+    Verb.OPINION_SUBMITTED: _opinion_submitted,
+    Verb.REPLY_SUBMITTED: _reply_submitted,
+    Verb.REPLY_RETURNED: _reply_reviewed,
+    Verb.REPLY_APPROVED: _reply_reviewed,
+    Verb.REPLY_SENT: _reply_sent,
+    Verb.REJECTED: _rejected,
+    Verb.MERGED: _merged,
+    Verb.RATED: _rated,
+    Verb.REHANDLING: _rehandling,
+}
+NOTIFIED_VERBS = frozenset(NOTIFIERS)
+
+
+def recipients_of(event: Event):
+    """Return ``(users, notice)`` for ``event``, or ``None`` when nobody is told."""
+    notifier = NOTIFIERS.get(event.verb)
+    return notifier(event) if notifier else None

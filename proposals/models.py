@@ -1,0 +1,686 @@
+"""Proposals from filing to assignment, and the timeline of everything done to them.
+
+The state graphs live here as django-fsm transitions; who may take a
+transition, and what else happens with it, lives in ``proposals.services``
+and ``responses.services``. Nothing is deleted once submitted: items that
+leave the process change state (withdrawn, merged, rejected, reassigned).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from agencies.models import Agency, Body
+from portal import clock
+from portal.chinese import chinese_numeral
+
+
+class Session(models.Model):
+    """A session of a people's congress or a CPPCC committee, e.g. 市政协十一届四次会议."""
+
+    body = models.CharField("所属", max_length=10, choices=Body.choices)
+    region = models.CharField("地区", max_length=50, blank=True, help_text="如“杭州市”。")
+    level_name = models.CharField("机关简称", max_length=20, help_text="如“市人大”“市政协”。")
+    term = models.PositiveSmallIntegerField("届")
+    number = models.PositiveSmallIntegerField("次")
+    label = models.CharField(
+        "会议名称",
+        max_length=100,
+        blank=True,
+        help_text="留空则按届次生成,如“市政协十一届四次会议”。",
+    )
+    opens_on = models.DateField("开幕日期", null=True, blank=True)
+    closes_on = models.DateField("闭幕日期", null=True, blank=True)
+    number_pattern = models.CharField(
+        "编号格式",
+        max_length=30,
+        default="{n}",
+        help_text=(
+            "自动编号的格式:{n} 为序号,{year} 为年份;如 {n:04d} 得 0238,{year}{n:04d} 得 20210549。"
+        ),
+    )
+    next_serial = models.PositiveIntegerField("下一序号", default=1)
+
+    class Meta:
+        verbose_name = "会议"
+        verbose_name_plural = "会议"
+        ordering = [models.F("opens_on").desc(nulls_last=True), "-term", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "body", "level_name", "term", "number"], name="unique_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region}{self.label}" if self.region else self.label
+
+    def save(self, *args, **kwargs):
+        if not self.label:
+            self.label = self.default_label()
+        super().save(*args, **kwargs)
+
+    def default_label(self) -> str:
+        """Name the session the way letters do: 市政协十一届四次会议, 市十五届人大五次会议."""
+        term, number = chinese_numeral(self.term), chinese_numeral(self.number)
+        if self.body == Body.NPC and self.level_name.endswith("人大"):
+            place = self.level_name.removesuffix("人大")
+            if place == "全国":
+                return f"{term}届全国人大{number}次会议"
+            return f"{place}{term}届人大{number}次会议"
+        return f"{self.level_name}{term}届{number}次会议"
+
+    def format_number(self, serial: int) -> str:
+        year = self.opens_on.year if self.opens_on else clock.today().year
+        return self.number_pattern.format(n=serial, year=year)
+
+
+class Topic(models.Model):
+    """A subject heading, used for proposals and as a published reply's 主题分类."""
+
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "主题分类"
+        verbose_name_plural = "主题分类"
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_topic_name"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent=None), name="unique_top_level_topic"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
+class Proposer(models.Model):
+    """Who files items: a deputy or member, or a group (党派, 界别, 委员小组, 专门委员会)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "个人"
+        GROUP = "group", "集体"
+
+    class GroupKind(models.TextChoices):
+        PARTY = "party", "党派"
+        SECTOR = "sector", "界别"
+        MEMBER_GROUP = "member_group", "委员小组/工作站"
+        COMMITTEE = "committee", "专门委员会"
+        DELEGATION = "delegation", "代表团"
+        OTHER = "other", "其他"
+
+    body = models.CharField("所属", max_length=10, choices=Body.choices)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField("姓名/名称", max_length=100)
+    constituency = models.CharField("代表团/界别", max_length=100, blank=True)
+    group_kind = models.CharField("集体类型", max_length=20, choices=GroupKind.choices, blank=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = models.CharField("通讯地址", max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposer",
+    )
+    is_active = models.BooleanField("在任", default=True)
+
+    class Meta:
+        verbose_name = "提出人"
+        verbose_name_plural = "提出人"
+        ordering = ["body", "name"]
+        indexes = [models.Index(fields=["body", "name"], name="proposer_body_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.title}"
+
+    @property
+    def title(self) -> str:
+        """How the person is addressed after the name (代表, 委员); nothing for a group."""
+        if self.kind == self.Kind.GROUP:
+            return ""
+        return Body(self.body).member_title
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProposalQuerySet:
+        """Return the proposals ``user`` may see in the working portal.
+
+        Committee staff see their body's items (and drafts they started);
+        agency members see items assigned to their agency; proposers see the
+        items they signed and those merged with them. Everyone else sees none.
+        """
+        from accounts.roles import roles_of
+
+        if not user.is_authenticated:
+            return self.none()
+        roles = roles_of(user)
+        visible = Q(pk__in=[])
+        if roles.staff_bodies:
+            bodies = [Body(b) for b in roles.staff_bodies]
+            kinds = [Proposal.Kind.for_body(b) for b in bodies]
+            visible |= Q(kind__in=kinds) & (~Q(status=Proposal.Status.DRAFT) | Q(created_by=user))
+        if roles.agency_ids:
+            visible |= Exists(
+                Assignment.objects.filter(proposal=OuterRef("pk"), agency_id__in=roles.agency_ids)
+            )
+        if roles.proposer_id:
+            signed = Q(lead_proposer_id=roles.proposer_id) | Exists(
+                CoSigner.objects.filter(proposal=OuterRef("pk"), proposer_id=roles.proposer_id)
+            )
+            merged_from_own = Exists(
+                Proposal.objects.filter(merged_into=OuterRef("pk")).filter(
+                    Q(lead_proposer_id=roles.proposer_id)
+                    | Exists(
+                        CoSigner.objects.filter(
+                            proposal=OuterRef("pk"), proposer_id=roles.proposer_id
+                        )
+                    )
+                )
+            )
+            visible |= signed | merged_from_own
+        return self.filter(visible)
+
+    def delete(self):
+        if self.exclude(status=Proposal.Status.DRAFT).exists():
+            raise ProtectedFromDeletion("提案/建议提交后不能删除。")
+        return super().delete()
+
+
+class ProtectedFromDeletion(Exception):
+    """Raised when code tries to delete a record the process must keep."""
+
+
+def _parse_serial(number: str) -> int | None:
+    digits = re.findall(r"\d+", number)
+    return int(digits[-1]) if digits else None
+
+
+class Proposal(FSMModelMixin, models.Model):
+    """An NPC deputy's suggestion (建议) or a CPPCC proposal (提案)."""
+
+    class Kind(models.TextChoices):
+        SUGGESTION = "suggestion", "建议"
+        PROPOSAL = "proposal", "提案"
+
+        @classmethod
+        def for_body(cls, body: Body) -> Proposal.Kind:
+            return cls.SUGGESTION if body == Body.NPC else cls.PROPOSAL
+
+    class FiledDuring(models.TextChoices):
+        SESSION = "session", "大会期间"
+        INTERIM = "interim", "闭会期间"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "待审查"
+        WITHDRAWN = "withdrawn", "已撤回"
+        ACCEPTED = "accepted", "已立案"
+        MERGED = "merged", "已并案"
+        REJECTED = "rejected", "不予立案"
+        ASSIGNED = "assigned", "办理中"
+        REPLIED = "replied", "已答复"
+        CLOSED = "closed", "已办结"
+
+    session = models.ForeignKey(
+        Session, verbose_name="会议", on_delete=models.PROTECT, related_name="proposals"
+    )
+    number = models.CharField("编号", max_length=30, blank=True)
+    serial = models.PositiveIntegerField("序号", null=True, blank=True, editable=False)
+    kind = models.CharField("类别", max_length=12, choices=Kind.choices)
+    filed_during = models.CharField(
+        "提出时间", max_length=10, choices=FiledDuring.choices, default=FiledDuring.SESSION
+    )
+    title = models.CharField("标题", max_length=300)
+    body = models.TextField("正文", blank=True)
+    lead_proposer = models.ForeignKey(
+        Proposer,
+        verbose_name="领衔人",
+        on_delete=models.PROTECT,
+        related_name="led_proposals",
+    )
+    co_signers = models.ManyToManyField(
+        Proposer,
+        verbose_name="联名人",
+        through="CoSigner",
+        related_name="cosigned_proposals",
+        blank=True,
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name="主题分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    is_key = models.BooleanField("重点", default=False, help_text="重点督办件。")
+    status = FSMField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, protected=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="并入",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_sources",
+    )
+    rejection_reason = models.TextField("不予立案理由", blank=True)
+    forwarded_as_opinion = models.BooleanField(
+        "转为意见建议", default=False, help_text="不予立案时转有关部门作为意见建议/社情民意参考。"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", default=clock.now, editable=False)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "建议提案"
+        verbose_name_plural = "建议提案"
+        ordering = [
+            models.F("session__opens_on").desc(nulls_last=True),
+            "session_id",
+            "serial",
+            "number",
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"],
+                condition=~Q(number=""),
+                name="unique_number_per_session",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status"], name="proposal_session_status"),
+            models.Index(fields=["status"], name="proposal_status"),
+            models.Index(fields=["kind", "status"], name="proposal_kind_status"),
+            models.Index(fields=["topic"], name="proposal_topic"),
+            models.Index(fields=["is_key"], condition=Q(is_key=True), name="proposal_key_items"),
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}号 {self.title}" if self.number else self.title
+
+    def save(self, *args, **kwargs):
+        self.serial = _parse_serial(self.number) if self.number else None
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status != self.Status.DRAFT:
+            raise ProtectedFromDeletion("提案/建议提交后不能删除。")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def body_kind(self) -> Body:
+        """The body the item belongs to: 人大 for 建议, 政协 for 提案."""
+        return Body.NPC if self.kind == self.Kind.SUGGESTION else Body.CPPCC
+
+    def proposers(self) -> list[Proposer]:
+        """The lead proposer followed by the co-signers in their order."""
+        cosigners = [c.proposer for c in self.cosignatures.select_related("proposer")]
+        return [self.lead_proposer, *cosigners]
+
+    def proposers_with_merged(self) -> list[Proposer]:
+        """Everyone answered by this item's reply: its own proposers, then those merged into it."""
+        people = self.proposers()
+        for source in self.merged_sources.select_related("lead_proposer"):
+            people += [p for p in source.proposers() if p not in people]
+        return people
+
+    # The state graph. Services call these after checking who acts and why.
+
+    @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED)
+    def submit(self):
+        self.submitted_at = clock.now()
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.MERGED)
+    def merge_into(self, target: Proposal):
+        self.merged_into = target
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED)
+    def reject(self, reason: str, forward: bool):
+        self.rejection_reason = reason
+        self.forwarded_as_opinion = forward
+
+    @transition(field=status, source=Status.ACCEPTED, target=Status.ASSIGNED)
+    def assign(self):
+        pass
+
+    @transition(field=status, source=Status.ASSIGNED, target=Status.REPLIED)
+    def mark_replied(self):
+        pass
+
+    @transition(field=status, source=Status.REPLIED, target=Status.ASSIGNED)
+    def reopen_for_rehandling(self):
+        pass
+
+    @transition(field=status, source=[Status.ASSIGNED, Status.REPLIED], target=Status.CLOSED)
+    def close(self):
+        self.closed_at = clock.now()
+
+
+class CoSigner(models.Model):
+    """A co-signer of a proposal (联名人), in the order they signed."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name="建议提案", on_delete=models.CASCADE, related_name="cosignatures"
+    )
+    proposer = models.ForeignKey(
+        Proposer, verbose_name="联名人", on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    position = models.PositiveSmallIntegerField("顺序")
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "联名人"
+        verbose_name_plural = "联名人"
+        ordering = ["proposal", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "proposer"], name="cosign_once"),
+            models.UniqueConstraint(fields=["proposal", "position"], name="cosign_position"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.proposer)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssignmentQuerySet:
+        """Return the assignments ``user`` may see: those of the proposals they may see.
+
+        An agency member sees the other agencies' assignments on a shared item
+        (the lead must know its co-handlers), never an item not assigned to them.
+        """
+        return self.filter(proposal__in=Proposal.objects.visible_to(user))
+
+    def active(self) -> AssignmentQuerySet:
+        return self.exclude(status=Assignment.Status.WITHDRAWN)
+
+    def replying(self) -> AssignmentQuerySet:
+        """Assignments that owe the proposer a reply letter: the lead and split ones."""
+        return self.active().filter(mode__in=Assignment.REPLYING_MODES)
+
+    def delete(self):
+        raise ProtectedFromDeletion("交办记录不能删除。")
+
+
+class Assignment(FSMModelMixin, models.Model):
+    """A proposal handed to an agency (交办) in one of four modes."""
+
+    class Mode(models.TextChoices):
+        LEAD = "lead", "主办"
+        CO = "co", "会办"
+        SPLIT = "split", "分办"
+        REFERENCE = "reference", "参阅"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待签收"
+        ADJUSTMENT_REQUESTED = "adjustment", "申请调整"
+        HANDLING = "handling", "办理中"
+        OPINION_SENT = "opinion_sent", "已会办"
+        REPLIED = "replied", "已答复"
+        READ = "read", "已签阅"
+        WITHDRAWN = "withdrawn", "已撤销"
+
+    REPLYING_MODES = (Mode.LEAD, Mode.SPLIT)
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name="建议提案", on_delete=models.PROTECT, related_name="assignments"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments"
+    )
+    mode = models.CharField("办理方式", max_length=10, choices=Mode.choices)
+    status = FSMField(
+        "状态", max_length=12, choices=Status.choices, default=Status.PENDING, protected=True
+    )
+    round = models.PositiveSmallIntegerField(
+        "办理轮次", default=1, help_text="1 为首次办理,不满意后重新办理依次加 1。"
+    )
+    assigned_at = models.DateTimeField("交办时间", default=clock.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="交办人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sign_for_due = models.DateField("签收期限", null=True, blank=True)
+    opinion_due = models.DateField("会办意见期限", null=True, blank=True)
+    reply_due = models.DateField("答复期限", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    adjustment_reason = models.TextField("申请调整理由", blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="调整为",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "交办"
+        verbose_name_plural = "交办"
+        ordering = ["proposal", "mode", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(mode="lead") & ~Q(status="withdrawn"),
+                name="one_lead_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "agency"],
+                condition=~Q(status="withdrawn"),
+                name="one_active_assignment_per_agency",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="assignment_agency_status"),
+            models.Index(fields=["status", "reply_due"], name="assignment_status_reply_due"),
+            models.Index(fields=["status", "sign_for_due"], name="assignment_status_sign_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} → {self.agency.display_name}({self.get_mode_display()})"
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedFromDeletion("交办记录不能删除。")
+
+    @property
+    def owes_reply(self) -> bool:
+        return self.mode in self.REPLYING_MODES
+
+    @transition(field=status, source=Status.PENDING, target=Status.HANDLING)
+    def sign_for(self, by):
+        self.signed_at, self.signed_by = clock.now(), by
+
+    @transition(field=status, source=Status.PENDING, target=Status.READ)
+    def acknowledge(self, by):
+        self.signed_at, self.signed_by = clock.now(), by
+
+    @transition(field=status, source=Status.PENDING, target=Status.ADJUSTMENT_REQUESTED)
+    def request_adjustment(self, reason: str):
+        self.adjustment_reason = reason
+
+    @transition(field=status, source=Status.ADJUSTMENT_REQUESTED, target=Status.WITHDRAWN)
+    def withdraw_for_adjustment(self, replacement: Assignment | None):
+        self.replaced_by = replacement
+
+    @transition(field=status, source=Status.ADJUSTMENT_REQUESTED, target=Status.PENDING)
+    def keep_after_adjustment_refused(self):
+        pass
+
+    @transition(field=status, source=Status.HANDLING, target=Status.OPINION_SENT)
+    def send_opinion(self):
+        pass
+
+    @transition(field=status, source=Status.HANDLING, target=Status.REPLIED)
+    def mark_replied(self):
+        pass
+
+    @transition(field=status, source=Status.REPLIED, target=Status.HANDLING)
+    def rehandle(self, reply_due):
+        self.round += 1
+        self.reply_due = reply_due
+
+
+class Verb(models.TextChoices):
+    """What happened, as the timeline names it."""
+
+    CREATED = "created", "录入"
+    SUBMITTED = "submitted", "提交"
+    COSIGN_CONFIRMED = "cosign_confirmed", "确认联名"
+    WITHDRAWN = "withdrawn", "撤回"
+    ACCEPTED = "accepted", "立案"
+    MERGED = "merged", "并案"
+    REJECTED = "rejected", "不予立案"
+    MARKED_KEY = "marked_key", "列为重点督办"
+    UNMARKED_KEY = "unmarked_key", "取消重点督办"
+    ASSIGNED = "assigned", "交办"
+    SIGNED_FOR = "signed_for", "签收"
+    ACKNOWLEDGED = "acknowledged", "签阅"
+    ADJUSTMENT_REQUESTED = "adjustment_requested", "申请调整"
+    ADJUSTMENT_APPROVED = "adjustment_approved", "同意调整"
+    ADJUSTMENT_REFUSED = "adjustment_refused", "不同意调整"
+    OPINION_SUBMITTED = "opinion_submitted", "提交会办意见"
+    CONTACT_LOGGED = "contact_logged", "沟通联系"
+    REPLY_DRAFTED = "reply_drafted", "起草答复"
+    REPLY_SUBMITTED = "reply_submitted", "提交审核"
+    REPLY_RETURNED = "reply_returned", "退回修改"
+    REPLY_APPROVED = "reply_approved", "审核签发"
+    REPLY_SENT = "reply_sent", "答复"
+    ALL_REPLIED = "all_replied", "全部答复"
+    RATED = "rated", "评价"
+    REHANDLING = "rehandling", "重新办理"
+    CLOSED = "closed", "办结"
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ProtectedFromDeletion("办理记录不可修改。")
+
+    def delete(self):
+        raise ProtectedFromDeletion("办理记录不可删除。")
+
+
+class EventManager(models.Manager.from_queryset(EventQuerySet)):
+    def record(
+        self,
+        *,
+        proposal: Proposal,
+        verb: Verb,
+        actor=None,
+        assignment: Assignment | None = None,
+        from_state: str = "",
+        to_state: str = "",
+        note: str = "",
+        data: dict | None = None,
+    ) -> Event:
+        """Write one entry of the proposal's timeline and return it."""
+        return self.create(
+            proposal=proposal,
+            assignment=assignment,
+            verb=verb,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+            data=data or {},
+        )
+
+
+class Event(models.Model):
+    """One immutable entry of a proposal's timeline: who did what, when, from and to which state."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name="建议提案", on_delete=models.PROTECT, related_name="events"
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name="交办",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    verb = models.CharField("事项", max_length=30, choices=Verb.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", default=clock.now, editable=False)
+    from_state = models.CharField("原状态", max_length=20, blank=True)
+    to_state = models.CharField("新状态", max_length=20, blank=True)
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField("附加信息", default=dict, blank=True)
+
+    objects = EventManager()
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["proposal", "at"], name="event_proposal_at"),
+            models.Index(fields=["verb", "at"], name="event_verb_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProtectedFromDeletion("办理记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedFromDeletion("办理记录不可删除。")

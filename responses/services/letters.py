@@ -1,0 +1,213 @@
+"""答复: the lead (or split) agency drafts its reply letter, its leader signs it off, it is sent.
+
+A letter can be edited only as a draft or when returned; once signed off it
+is frozen. Sending it marks the assignment replied and, when every agency
+that owes a reply has sent one, the item.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from portal import clock
+from proposals.errors import EditConflict, InvalidInput, TransitionNotAllowed
+from proposals.models import Assignment, Proposal, Verb
+from proposals.workflow import locked, record, require, require_text, require_transition, take
+
+from ..models import ReplyLetter, ResultCategory
+
+Disclosure = ReplyLetter.Disclosure
+
+
+def _check_category(assignment: Assignment, category: ResultCategory | None) -> None:
+    if category is not None and (
+        category.body != assignment.proposal.body_kind or not category.is_active
+    ):
+        raise InvalidInput("办理结果分类不属于本类别。", field="result_category")
+
+
+def _check_disclosure(disclosure: str, reason: str) -> str:
+    if disclosure not in Disclosure.values:
+        raise InvalidInput("请选择公开方式。", field="disclosure")
+    reason = (reason or "").strip()
+    if disclosure == Disclosure.WITHHELD and not reason:
+        raise InvalidInput("不予公开须说明理由。", field="nondisclosure_reason")
+    return reason
+
+
+@transaction.atomic
+def reply_draft(
+    *,
+    assignment: Assignment,
+    by,
+    body: str = "",
+    result_category: ResultCategory | None = None,
+    disclosure: str = Disclosure.PUBLIC,
+    nondisclosure_reason: str = "",
+) -> ReplyLetter:
+    """Start the reply letter of the assignment's current round and return it."""
+    assignment = locked(assignment)
+    require(by, "responses.draft_reply", assignment, "起草答复")
+    if not assignment.owes_reply:
+        raise InvalidInput(f"{assignment.get_mode_display()}单位不直接答复提出人。")
+    if assignment.status != Assignment.Status.HANDLING:
+        raise TransitionNotAllowed(f"当前状态为“{assignment.get_status_display()}”,不能起草答复。")
+    if ReplyLetter.objects.filter(assignment=assignment, round=assignment.round).exists():
+        raise InvalidInput("本轮答复已起草,请在原稿上修改。")
+    _check_category(assignment, result_category)
+    reason = _check_disclosure(disclosure, nondisclosure_reason)
+    now = clock.now()
+    letter = ReplyLetter.objects.create(
+        assignment=assignment,
+        round=assignment.round,
+        body=body.strip(),
+        result_category=result_category,
+        disclosure=disclosure,
+        nondisclosure_reason=reason,
+        drafted_by=by,
+        created_at=now,
+        updated_at=now,
+    )
+    record(
+        proposal=assignment.proposal,
+        verb=Verb.REPLY_DRAFTED,
+        by=by,
+        assignment=assignment,
+        to_state=letter.status,
+        data={"reply": letter.pk, "round": letter.round},
+    )
+    return letter
+
+
+@transaction.atomic
+def reply_update(
+    *,
+    letter: ReplyLetter,
+    by,
+    expected_version: int | None = None,
+    body: str | None = None,
+    result_category: ResultCategory | None = None,
+    disclosure: str | None = None,
+    nondisclosure_reason: str | None = None,
+    document_number: str | None = None,
+) -> ReplyLetter:
+    """Save changes to an editable letter, refusing if someone saved since ``expected_version``."""
+    letter = locked(letter)
+    require(by, "responses.draft_reply", letter, "修改答复")
+    if not letter.is_editable:
+        raise TransitionNotAllowed(f"答复函已{letter.get_status_display()},不能修改。")
+    if expected_version is not None and expected_version != letter.version:
+        raise EditConflict("答复函已被他人修改,您的修改未保存。请对照最新版本后再保存。")
+    if body is not None:
+        letter.body = body.strip()
+    if result_category is not None:
+        _check_category(letter.assignment, result_category)
+        letter.result_category = result_category
+    if disclosure is not None or nondisclosure_reason is not None:
+        letter.nondisclosure_reason = _check_disclosure(
+            disclosure or letter.disclosure,
+            letter.nondisclosure_reason if nondisclosure_reason is None else nondisclosure_reason,
+        )
+        letter.disclosure = disclosure or letter.disclosure
+    if document_number is not None:
+        letter.document_number = document_number.strip()
+    letter.version += 1
+    letter.updated_at = clock.now()
+    letter.save()
+    return letter
+
+
+@transaction.atomic
+def reply_submit(*, letter: ReplyLetter, by) -> ReplyLetter:
+    """Submit a letter to the agency's leader for sign-off."""
+    letter = locked(letter)
+    require(by, "responses.submit_reply", letter, "提交审核")
+    require_transition(letter, "submit_for_approval", "提交审核")
+    require_text(letter.body, field="body", what="答复正文")
+    _check_disclosure(letter.disclosure, letter.nondisclosure_reason)
+    assignment = letter.assignment
+    take(
+        letter,
+        "submit_for_approval",
+        by=by,
+        verb=Verb.REPLY_SUBMITTED,
+        proposal=assignment.proposal,
+        assignment=assignment,
+        data={"reply": letter.pk, "version": letter.version},
+    )
+    return letter
+
+
+@transaction.atomic
+def reply_return(*, letter: ReplyLetter, comment: str, by) -> ReplyLetter:
+    """Send a letter back to the clerk with the leader's comments."""
+    letter = locked(letter)
+    require(by, "responses.approve_reply", letter, "退回答复")
+    require_transition(letter, "return_for_changes", "退回修改")
+    comment = require_text(comment, field="comment", what="退回意见")
+    assignment = letter.assignment
+    take(
+        letter,
+        "return_for_changes",
+        comment,
+        by=by,
+        verb=Verb.REPLY_RETURNED,
+        proposal=assignment.proposal,
+        assignment=assignment,
+        note=comment,
+        data={"reply": letter.pk},
+    )
+    return letter
+
+
+@transaction.atomic
+def reply_approve(*, letter: ReplyLetter, by) -> ReplyLetter:
+    """Sign a letter off (签发): a leader of the replying agency, once a category is set."""
+    letter = locked(letter)
+    require(by, "responses.approve_reply", letter, "签发答复")
+    require_transition(letter, "approve", "签发")
+    if letter.result_category_id is None:
+        raise InvalidInput("签发前须确定办理结果分类。", field="result_category")
+    assignment = letter.assignment
+    take(
+        letter,
+        "approve",
+        by,
+        by=by,
+        verb=Verb.REPLY_APPROVED,
+        proposal=assignment.proposal,
+        assignment=assignment,
+        data={"reply": letter.pk, "version": letter.version},
+    )
+    return letter
+
+
+@transaction.atomic
+def reply_send(*, letter: ReplyLetter, by) -> ReplyLetter:
+    """Send a signed letter to the proposers; the item is replied once every reply owed is sent."""
+    letter = locked(letter)
+    require(by, "responses.send_reply", letter, "发送答复")
+    require_transition(letter, "send", "发送答复")
+    assignment = locked(letter.assignment)
+    proposal = locked(assignment.proposal)
+    require_transition(assignment, "mark_replied", "发送答复")
+    assignment_before = assignment.status
+    assignment.mark_replied()
+    assignment.save()
+    take(
+        letter,
+        "send",
+        by=by,
+        verb=Verb.REPLY_SENT,
+        proposal=proposal,
+        assignment=assignment,
+        data={
+            "reply": letter.pk,
+            "round": letter.round,
+            "assignment_status": [assignment_before, assignment.status],
+        },
+    )
+    outstanding = proposal.assignments.replying().exclude(status=Assignment.Status.REPLIED)
+    if proposal.status == Proposal.Status.ASSIGNED and not outstanding.exists():
+        take(proposal, "mark_replied", by=by, verb=Verb.ALL_REPLIED, proposal=proposal)
+    return letter
