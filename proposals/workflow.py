@@ -44,6 +44,16 @@ def require_transition(obj, method_name: str, action: str) -> None:
         raise TransitionNotAllowed(f"当前状态为“{obj.get_status_display()}”,不能{action}。")
 
 
+def require_state(obj, allowed, action: str) -> None:
+    """Raise ``TransitionNotAllowed`` unless ``obj`` is in one of the ``allowed`` states.
+
+    For steps that act beside an object without moving its state (logging a
+    contact, starting a letter).
+    """
+    if obj.status not in allowed:
+        raise TransitionNotAllowed(f"当前状态为“{obj.get_status_display()}”,不能{action}。")
+
+
 def take(
     obj: Proposal | Assignment | models.Model,
     method_name: str,

@@ -9,9 +9,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from ..errors import InvalidInput, TransitionNotAllowed
+from ..errors import InvalidInput
 from ..models import Proposal, Verb
-from ..workflow import locked, record, require, require_text, require_transition, take
+from ..workflow import (
+    locked,
+    record,
+    require,
+    require_state,
+    require_text,
+    require_transition,
+    take,
+)
 
 
 def _require_review(proposal: Proposal, action: str) -> None:
@@ -104,16 +112,8 @@ def proposal_mark_key(*, proposal: Proposal, is_key: bool, by, note: str = "") -
     """Put an item on, or take it off, the list of key items supervised by leaders (重点督办)."""
     proposal = locked(proposal)
     require(by, "proposals.review_proposal", proposal, "确定重点督办件")
-    if proposal.status in (
-        Proposal.Status.DRAFT,
-        Proposal.Status.WITHDRAWN,
-        Proposal.Status.MERGED,
-        Proposal.Status.REJECTED,
-        Proposal.Status.CLOSED,
-    ):
-        raise TransitionNotAllowed(
-            f"当前状态为“{proposal.get_status_display()}”,不能确定重点督办件。"
-        )
+    open_states = (Proposal.Status.SUBMITTED, Proposal.Status.ACCEPTED, Proposal.Status.ASSIGNED)
+    require_state(proposal, (*open_states, Proposal.Status.REPLIED), "确定重点督办件")
     if proposal.is_key == is_key:
         return proposal
     proposal.is_key = is_key

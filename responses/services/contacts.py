@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import clock
-from proposals.errors import InvalidInput, TransitionNotAllowed
+from proposals.errors import InvalidInput
 from proposals.models import Assignment, Verb
-from proposals.workflow import locked, record, require, require_text
+from proposals.workflow import locked, record, require, require_state, require_text
 
 from ..models import ContactLog
 
@@ -24,10 +24,7 @@ def contact_log(
     require(by, "responses.log_contact", assignment, "记录沟通情况")
     if not assignment.owes_reply:
         raise InvalidInput("沟通情况由主办或分办单位记录。")
-    if assignment.status != Assignment.Status.HANDLING:
-        raise TransitionNotAllowed(
-            f"当前状态为“{assignment.get_status_display()}”,不能记录沟通情况。"
-        )
+    require_state(assignment, [Assignment.Status.HANDLING], "记录沟通情况")
     if way not in ContactLog.Way.values:
         raise InvalidInput("请选择沟通方式。", field="way")
     if contacted_on is None or contacted_on > clock.today():

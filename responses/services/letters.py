@@ -12,7 +12,15 @@ from django.db import transaction
 from portal import clock
 from proposals.errors import EditConflict, InvalidInput, TransitionNotAllowed
 from proposals.models import Assignment, Proposal, Verb
-from proposals.workflow import locked, record, require, require_text, require_transition, take
+from proposals.workflow import (
+    locked,
+    record,
+    require,
+    require_state,
+    require_text,
+    require_transition,
+    take,
+)
 
 from ..models import ReplyLetter, ResultCategory
 
@@ -50,8 +58,7 @@ def reply_draft(
     require(by, "responses.draft_reply", assignment, "起草答复")
     if not assignment.owes_reply:
         raise InvalidInput(f"{assignment.get_mode_display()}单位不直接答复提出人。")
-    if assignment.status != Assignment.Status.HANDLING:
-        raise TransitionNotAllowed(f"当前状态为“{assignment.get_status_display()}”,不能起草答复。")
+    require_state(assignment, [Assignment.Status.HANDLING], "起草答复")
     if ReplyLetter.objects.filter(assignment=assignment, round=assignment.round).exists():
         raise InvalidInput("本轮答复已起草,请在原稿上修改。")
     _check_category(assignment, result_category)
