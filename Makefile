@@ -53,5 +53,10 @@ migrate: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(MANAGE) load_demo
 
+# Benchmarks print their figures; run them on PostgreSQL (set DATABASE_URL) for the targets.
+bench: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+	$(MANAGE) bench_sweep --n $(or $(N),100000)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

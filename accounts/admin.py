@@ -10,7 +10,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "full_name", "email")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("full_name", "email", "phone")}),
+        ("个人信息", {"fields": ("full_name", "email", "phone", "email_notices")}),
         (
             "权限",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

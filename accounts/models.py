@@ -11,8 +11,20 @@ class User(AbstractUser):
     proposer record linked to them (``proposals.Proposer.user``).
     """
 
+    class EmailNotices(models.TextChoices):
+        IMMEDIATE = "immediate", "逐条发送"
+        DAILY = "daily", "每日汇总"
+        OFF = "off", "不发送邮件"
+
     full_name = models.CharField("姓名", max_length=100, blank=True)
     phone = models.CharField("联系电话", max_length=50, blank=True)
+    email_notices = models.CharField(
+        "邮件提醒",
+        max_length=10,
+        choices=EmailNotices.choices,
+        default=EmailNotices.IMMEDIATE,
+        help_text="站内消息总会保留;此项决定是否以及如何同时发送邮件。",
+    )
 
     class Meta:
         verbose_name = "用户"

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from agencies.models import AgencyMembership, CommitteeStaff
+from portal.chinese import chinese_date
 from proposals.models import Assignment, Event, Proposal, Verb
+
+from .models import item_name
 
 
 @dataclass(frozen=True)
@@ -17,9 +20,7 @@ class Notice:
     body: str
 
 
-def _item(proposal: Proposal) -> str:
-    number = f"第{proposal.number}号" if proposal.number else ""
-    return f"{proposal.session.label}{number}{proposal.get_kind_display()}《{proposal.title}》"
+_item = item_name
 
 
 def _agency_users(agency_ids: Iterable[int], role: str | None = None):
@@ -119,8 +120,29 @@ def _rated(event: Event):
 
 
 def _rehandling(event: Event):
+    from deadlines.models import Deadline, Step
+
+    assignment = event.assignment
+    deadline = Deadline.objects.filter(
+        assignment=assignment, step=Step.REHANDLING, round=assignment.round
+    ).first()
+    when = f"请于{chinese_date(deadline.effective_due_on)}前重新答复。" if deadline else ""
+    return _agency_users([assignment.agency_id]), Notice(
+        f"重新办理:{_item(event.proposal)}", f"{when}提出人意见:{event.note}".strip(":")
+    )
+
+
+def _extension_requested(event: Event):
+    return _staff_users(event.proposal), Notice(
+        f"延期申请:{event.assignment.agency.display_name}申请延期办理{_item(event.proposal)}",
+        event.note,
+    )
+
+
+def _extension_decided(event: Event):
+    outcome = "同意" if event.verb == Verb.EXTENSION_APPROVED else "不同意"
     return _agency_users([event.assignment.agency_id]), Notice(
-        f"重新办理:{_item(event.proposal)}", f"请于{event.assignment.reply_due}前重新答复。"
+        f"延期申请结果:{outcome}延期办理{_item(event.proposal)}", event.note
     )
 
 
@@ -138,6 +160,9 @@ NOTIFIERS: dict[str, Callable] = {
     Verb.MERGED: _merged,
     Verb.RATED: _rated,
     Verb.REHANDLING: _rehandling,
+    Verb.EXTENSION_REQUESTED: _extension_requested,
+    Verb.EXTENSION_APPROVED: _extension_decided,
+    Verb.EXTENSION_REFUSED: _extension_decided,
 }
 NOTIFIED_VERBS = frozenset(NOTIFIERS)
 

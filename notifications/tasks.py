@@ -3,7 +3,6 @@ from celery import shared_task
 from proposals.models import Event
 
 from . import services
-from .models import Notification
 
 
 @shared_task(autoretry_for=(Event.DoesNotExist,), max_retries=3, retry_backoff=True)
@@ -13,15 +12,16 @@ def notify_event(event_id: int) -> int:
     return len(services.notify_event(event))
 
 
-@shared_task(
-    autoretry_for=(OSError,),
-    max_retries=8,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-)
-def email_notification(notification_id: int) -> bool:
-    """E-mail one inbox message; mail-server errors are retried with backoff."""
-    if not Notification.objects.filter(pk=notification_id).exists():
-        return False
-    return services.email_notification(notification_id)
+@shared_task
+def deliver_emails() -> dict:
+    """Send owed e-mails in batches; failures wait for their backoff and the next run."""
+    delivery = services.deliver_emails()
+    if delivery.more and delivery.sent:
+        deliver_emails.delay()
+    return {"sent": delivery.sent, "failed": delivery.failed}
+
+
+@shared_task
+def send_daily_digests() -> dict:
+    delivery = services.send_daily_digests()
+    return {"sent": delivery.sent, "failed": delivery.failed}

@@ -10,6 +10,7 @@ production.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -129,7 +131,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -137,7 +139,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "deadlines.tasks.sweep_reminders",
+        "schedule": crontab(
+            hour=env.int("PORTAL_REMINDER_HOUR", default=8),
+            minute=env.int("PORTAL_REMINDER_MINUTE", default=0),
+        ),
+    },
+    "deliver-emails": {"task": "notifications.tasks.deliver_emails", "schedule": 60.0},
+    "daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=env.int("PORTAL_DIGEST_HOUR", default=17), minute=30),
+    },
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -150,6 +165,11 @@ PORTAL = {
     "REVIEW_BODIES": env.list("PORTAL_REVIEW_BODIES", default=["cppcc"]),
     # How many times an item may be handled again after a 不满意 rating.
     "MAX_REHANDLING_ROUNDS": env.int("PORTAL_MAX_REHANDLING_ROUNDS", default=1),
+    # Remind this many working days before a deadline (0: on the day); overdue then weekly.
+    "REMINDER_DAYS_BEFORE": [
+        int(n) for n in env.list("PORTAL_REMINDER_DAYS_BEFORE", default=["5", "1", "0"])
+    ],
+    "REMIND_ON_REST_DAYS": env.bool("PORTAL_REMIND_ON_REST_DAYS", default=False),
 }
 
 if not DEBUG:

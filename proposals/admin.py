@@ -56,7 +56,7 @@ class CoSignerInline(admin.TabularInline):
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    fields = ("agency", "mode", "status", "round", "assigned_at", "sign_for_due", "reply_due")
+    fields = ("agency", "mode", "status", "round", "assigned_at", "signed_at")
     readonly_fields = fields
 
 
@@ -144,7 +144,7 @@ class CoSignerAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ("proposal", "agency", "mode", "status", "round", "sign_for_due", "reply_due")
+    list_display = ("proposal", "agency", "mode", "status", "round", "assigned_at")
     list_filter = ("mode", "status", "agency")
     search_fields = ("proposal__number", "proposal__title", "agency__name")
     list_select_related = ("proposal", "agency")

@@ -479,9 +479,6 @@ class Assignment(FSMModelMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    sign_for_due = models.DateField("签收期限", null=True, blank=True)
-    opinion_due = models.DateField("会办意见期限", null=True, blank=True)
-    reply_due = models.DateField("答复期限", null=True, blank=True)
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -521,8 +518,6 @@ class Assignment(FSMModelMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "status"], name="assignment_agency_status"),
-            models.Index(fields=["status", "reply_due"], name="assignment_status_reply_due"),
-            models.Index(fields=["status", "sign_for_due"], name="assignment_status_sign_due"),
         ]
 
     def __str__(self) -> str:
@@ -564,9 +559,8 @@ class Assignment(FSMModelMixin, models.Model):
         pass
 
     @transition(field=status, source=Status.REPLIED, target=Status.HANDLING)
-    def rehandle(self, reply_due):
+    def rehandle(self):
         self.round += 1
-        self.reply_due = reply_due
 
 
 class Verb(models.TextChoices):
@@ -597,6 +591,10 @@ class Verb(models.TextChoices):
     ALL_REPLIED = "all_replied", "全部答复"
     RATED = "rated", "评价"
     REHANDLING = "rehandling", "重新办理"
+    EXTENSION_REQUESTED = "extension_requested", "申请延期"
+    EXTENSION_APPROVED = "extension_approved", "同意延期"
+    EXTENSION_REFUSED = "extension_refused", "不同意延期"
+    DEADLINE_RECOMPUTED = "deadline_recomputed", "期限重算"
     CLOSED = "closed", "办结"
 
 

@@ -28,7 +28,9 @@ def proposal_detail(request, pk: int):
         {
             "proposal": proposal,
             "proposers": proposal.proposers(),
-            "assignments": proposal.assignments.select_related("agency"),
+            "assignments": proposal.assignments.select_related("agency").prefetch_related(
+                "deadlines"
+            ),
             "events": proposal.events.select_related("actor", "assignment__agency"),
         },
     )

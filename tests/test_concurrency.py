@@ -1,10 +1,18 @@
 """Two people taking the same step at the same moment: the row locks make one of them wait."""
 
+import datetime
 import threading
 
 import pytest
+import time_machine
+from django.core import mail
 from django.db import connection
 
+from deadlines import reminders
+from deadlines.calendar import WorkingCalendar
+from deadlines.models import Deadline, Reminder
+from notifications import services as notices
+from notifications.models import Notification
 from proposals import services as ps
 from proposals.errors import WorkflowError
 from proposals.models import Event, Proposal, Verb
@@ -56,3 +64,34 @@ def test_the_same_step_taken_twice_at_once_happens_once(world):
     assert sum(isinstance(r, Proposal) for r in results) == 1
     assert sum(isinstance(r, WorkflowError) for r in results) == 1
     assert Event.objects.filter(proposal=proposal, verb=Verb.ACCEPTED).count() == 1
+
+
+def test_two_reminder_sweeps_at_once_remind_everything_exactly_once(world, monkeypatch):
+    for n in range(6):
+        with time_machine.travel(datetime.datetime(2026, 3, 2 + n, 9, tzinfo=datetime.UTC)):
+            wf.assigned(world, title=f"关于第{n}件事的建议")
+    # Deliver the e-mails below, two deliveries at once, rather than as each sweep commits.
+    monkeypatch.setattr("notifications.services.schedule_delivery", lambda: None)
+    Notification.objects.update(emailed_at=None)
+    mail.outbox.clear()
+    with time_machine.travel(datetime.datetime(2026, 3, 30, 8, tzinfo=datetime.UTC), tick=False):
+        results = run_together(reminders.sweep, reminders.sweep)
+        assert all(isinstance(r, reminders.SweepResult) for r in results), results
+        # Every open deadline that is due soon or overdue got its one reminder.
+        today = datetime.date(2026, 3, 30)
+        soon = WorkingCalendar.load().add_working_days(today, 5)
+        expected = Deadline.objects.open().filter(effective_due_on__lte=soon).count()
+        assert expected > 6
+        assert sum(r.reminders for r in results) == Reminder.objects.count() == expected
+        assert (
+            sum(r.notifications for r in results)
+            == Notification.objects.filter(reminder__isnull=False).count()
+        )
+        deliveries = run_together(notices.deliver_emails, notices.deliver_emails)
+    assert all(isinstance(d, notices.Delivery) for d in deliveries), deliveries
+    everything = Notification.objects.count()
+    assert sum(d.sent for d in deliveries) == len(mail.outbox) == everything
+    sent_to = sorted((m.to[0], m.subject) for m in mail.outbox)
+    assert len(sent_to) == len(set(sent_to)), "an e-mail was sent twice"
+    assert not Notification.objects.filter(emailed_at=None).exists()
+    assert reminders.sweep(today=datetime.date(2026, 3, 30)).reminders == 0

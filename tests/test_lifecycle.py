@@ -4,12 +4,17 @@ import datetime
 
 import time_machine
 
+from deadlines.models import Deadline
 from proposals import services as ps
 from proposals.models import Assignment, Event, Proposal, Verb
 from responses import services as rs
 from responses.models import Feedback, ReplyLetter
 from tests import factories
 from tests import workflow as wf
+
+
+def due(assignment, step, round=1):
+    return Deadline.objects.get(assignment=assignment, step=step, round=round).effective_due_on
 
 
 def verbs(proposal):
@@ -34,9 +39,9 @@ def test_whole_lifecycle_with_adjustment_return_and_rehandling(world):
     lead, co = assignments
     assert (lead.mode, co.mode) == (Assignment.Mode.LEAD, Assignment.Mode.CO)
     # 2026-03-18 is a Wednesday: five working days later is the next Wednesday.
-    assert lead.sign_for_due == datetime.date(2026, 3, 25)
-    assert lead.reply_due == datetime.date(2026, 6, 18)
-    assert co.opinion_due == datetime.date(2026, 4, 20)  # 04-18 is a Saturday
+    assert due(lead, "sign_for") == datetime.date(2026, 3, 25)
+    assert due(lead, "reply") == datetime.date(2026, 6, 18)
+    assert due(co, "opinion") == datetime.date(2026, 4, 20)  # 04-18 is a Saturday
 
     # The co-handler asks to be moved; staff move the co-handling to another agency.
     ps.assignment_request_adjustment(assignment=co, reason="不属于我委职责。", by=w.co_clerk)
@@ -80,7 +85,8 @@ def test_whole_lifecycle_with_adjustment_return_and_rehandling(world):
     assert ps.closing_blockers(proposal) == ["市民政局的答复有不满意评价,应重新办理。"]
     lead = rs.assignment_rehandle(assignment=lead, by=w.lead_proposer_user)
     assert lead.round == 2 and lead.status == Assignment.Status.HANDLING
-    assert lead.reply_due == datetime.date(2026, 4, 20)
+    assert due(lead, "rehandling", round=2) == datetime.date(2026, 4, 20)
+    assert Deadline.objects.get(assignment=lead, step="reply").status == "met"
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.ASSIGNED
 
@@ -206,7 +212,7 @@ def test_item_sent_only_for_reference_closes_once_read(world):
     (reference,) = ps.proposal_assign(
         proposal=proposal, reference=[world.co_agency], by=world.staff
     )
-    assert reference.reply_due is None
+    assert list(reference.deadlines.values_list("step", flat=True)) == ["sign_for"]
     ps.assignment_sign_for(assignment=reference, by=world.co_clerk)
     reference.refresh_from_db()
     assert reference.status == Assignment.Status.READ

@@ -362,6 +362,7 @@ class DemoCase:
     reference: list[str] = field(default_factory=list)
     body: str = ""
     is_key: bool = False
+    extension: str = ""  # "pending" or "approved": a request for more time on the reply
 
 
 _CARE = "一、关于增加社区服务设施\n二、关于加强专业人才队伍建设\n三、关于完善资金保障"
@@ -380,9 +381,10 @@ DEMO_CASES = [
     DemoCase("hz-cppcc-12-5", "关于完善社区养老助餐服务的建议", "陈立群", "adjustment",
              co_handlers=["杭州市应急管理局"], body=_CARE),
     DemoCase("hz-cppcc-12-5", "关于推进医养结合服务的建议", "林晓燕", "handling",
-             co_handlers=["杭州市卫生健康委员会"], body=_CARE, is_key=True),
+             co_handlers=["杭州市卫生健康委员会"], body=_CARE, is_key=True, extension="pending"),
     DemoCase("hz-npc-14-5", "关于加快公共场所适老化改造的建议", "周海峰", "drafted",
-             co_signers=["黄丽"], co_handlers=["杭州市卫生健康委员会"], body=_CARE),
+             co_signers=["黄丽"], co_handlers=["杭州市卫生健康委员会"], body=_CARE,
+             extension="approved"),
     DemoCase("hz-npc-14-5", "关于提升城市防汛应急能力的建议", "黄丽", "pending_approval",
              lead="杭州市应急管理局", co_handlers=["杭州市民政局"],
              body="一、关于完善城市排涝设施\n二、关于加强社区应急演练"),

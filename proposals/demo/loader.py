@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyMembership, Body, CommitteeStaff
+from deadlines import services as deadline_services
+from deadlines.models import Deadline, Step
 from portal import clock
 from proposals import services as ps
 from proposals.models import Proposal, Proposer, Session, Topic
@@ -357,6 +359,8 @@ class DemoPlan:
         finish = getattr(self, f"finish_{self.case.stage}", None)
         if finish:
             finish()
+        if self.case.extension:
+            self.extend(approve=self.case.extension == "approved")
 
     def at(self, step: Callable, later: int = 0):
         return self.steps.at(self.day + later, step)
@@ -499,6 +503,27 @@ class DemoPlan:
     def do_rehandling(self):
         rater = self.lead_proposer.user
         self.at(lambda: rs.assignment_rehandle(assignment=self._lead(), by=rater))
+
+    def extend(self, approve: bool):
+        lead = self._lead()
+        deadline = Deadline.objects.get(assignment=lead, step=Step.REPLY)
+        clerk = self.loader.clerk(lead.agency)
+        request = self.at(
+            lambda: deadline_services.extension_request(
+                deadline=deadline,
+                proposed_date=deadline.effective_due_on + timedelta(days=45),
+                reason="所提事项需结合明年财政预算安排统筹研究,申请延期答复。",
+                by=clerk,
+            ),
+            later=1,
+        )
+        if approve:
+            self.at(
+                lambda: deadline_services.extension_decide(
+                    request=request, approve=True, by=self.staff, note="同意。"
+                ),
+                later=1,
+            )
 
     def finish_rejected(self):
         self.at(

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from agencies.models import Agency
-from deadlines.rules import assignment_due_dates
+from deadlines import services as deadlines
+from deadlines.models import Step
 from portal import clock
 
 from ..errors import InvalidInput
@@ -21,15 +22,11 @@ Mode = Assignment.Mode
 
 
 def _new_assignment(proposal: Proposal, agency: Agency, mode: str, by) -> Assignment:
-    now = clock.now()
-    return Assignment.objects.create(
-        proposal=proposal,
-        agency=agency,
-        mode=mode,
-        assigned_at=now,
-        assigned_by=by,
-        **assignment_due_dates(mode, clock.today()),
+    assignment = Assignment.objects.create(
+        proposal=proposal, agency=agency, mode=mode, assigned_at=clock.now(), assigned_by=by
     )
+    deadlines.start_assignment_clock(assignment)
+    return assignment
 
 
 def _describe(assignments: Sequence[Assignment]) -> list[dict]:
@@ -107,6 +104,7 @@ def assignment_sign_for(*, assignment: Assignment, by) -> Assignment:
         proposal=assignment.proposal,
         assignment=assignment,
     )
+    deadlines.meet(assignment, [Step.SIGN_FOR])
     return assignment
 
 
@@ -185,6 +183,7 @@ def assignment_decide_adjustment(
         note=note.strip(),
         data={"new_agency": new_agency.display_name if new_agency else None},
     )
+    deadlines.cancel_open(assignment)
     if new_agency is None:
         return assignment
     replacement = _new_assignment(proposal, new_agency, assignment.mode, by)

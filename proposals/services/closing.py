@@ -57,6 +57,11 @@ def _close(proposal: Proposal, *, by, note: str = "") -> Proposal:
     if blockers:
         raise InvalidInput("暂不能办结:" + "".join(blockers))
     take(proposal, "close", by=by, verb=Verb.CLOSED, proposal=proposal, note=note.strip())
+    from deadlines.models import Step
+    from deadlines.services import cancel_open
+
+    for assignment in proposal.assignments.all():
+        cancel_open(assignment, [Step.SIGN_FOR, Step.OPINION, Step.REPLY, Step.REHANDLING])
     return proposal
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.roles import roles_of
-from deadlines.rules import rehandling_due
+from deadlines import services as deadlines
 from portal import clock
 from proposals.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from proposals.models import Assignment, Proposal, Proposer, Verb
@@ -106,7 +106,6 @@ def assignment_rehandle(*, assignment: Assignment, by, note: str = "") -> Assign
     take(
         assignment,
         "rehandle",
-        rehandling_due(clock.today()),
         by=by,
         verb=Verb.REHANDLING,
         proposal=proposal,
@@ -114,4 +113,5 @@ def assignment_rehandle(*, assignment: Assignment, by, note: str = "") -> Assign
         note=note.strip(),
         data={"proposal_status": [proposal_before, proposal.status]},
     )
+    deadlines.start_rehandling_clock(assignment)
     return assignment

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from deadlines import services as deadlines
+from deadlines.models import Step
 from portal import clock
 from proposals.errors import EditConflict, InvalidInput, TransitionNotAllowed
 from proposals.models import Assignment, Proposal, Verb
@@ -214,6 +216,9 @@ def reply_send(*, letter: ReplyLetter, by) -> ReplyLetter:
             "assignment_status": [assignment_before, assignment.status],
         },
     )
+    deadlines.meet(assignment, [Step.REPLY, Step.REHANDLING], round=letter.round)
+    if letter.disclosure == Disclosure.PUBLIC:
+        deadlines.start_publication_clock(assignment, letter.round)
     outstanding = proposal.assignments.replying().exclude(status=Assignment.Status.REPLIED)
     if proposal.status == Proposal.Status.ASSIGNED and not outstanding.exists():
         take(proposal, "mark_replied", by=by, verb=Verb.ALL_REPLIED, proposal=proposal)

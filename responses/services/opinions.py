@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from deadlines import services as deadlines
+from deadlines.models import Step
 from portal import clock
 from proposals.errors import InvalidInput
 from proposals.models import Assignment, Verb
@@ -36,4 +38,5 @@ def opinion_submit(*, assignment: Assignment, body: str, by) -> CoHandlingOpinio
         proposal=assignment.proposal,
         assignment=assignment,
     )
+    deadlines.meet(assignment, [Step.OPINION])
     return opinion

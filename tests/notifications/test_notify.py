@@ -1,8 +1,9 @@
 """Steps that someone must hear of reach their inbox, and their e-mail, once."""
 
-import smtplib
+import datetime
+from datetime import UTC
 
-import pytest
+import time_machine
 from django.core import mail
 
 from notifications import services
@@ -10,6 +11,7 @@ from notifications.models import Notification
 from proposals import services as ps
 from proposals.models import Event, Verb
 from tests import workflow as wf
+from tests.mail import FlakyBackend
 
 
 def inbox(user):
@@ -66,25 +68,44 @@ def test_a_rejection_tells_the_proposers_why(world, django_capture_on_commit_cal
         assert notice.title.startswith("不予立案") and "不属于政协提案范围" in notice.body
 
 
-def test_mail_is_sent_once_and_a_failure_releases_the_claim(
-    world, monkeypatch, django_capture_on_commit_callbacks
+def test_mail_waits_out_an_outage_and_is_sent_once(
+    world, settings, django_capture_on_commit_callbacks
 ):
+    settings.EMAIL_BACKEND = "tests.mail.FlakyBackend"
+    FlakyBackend.down = True
+    try:
+        with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tick=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                proposal = wf.assigned(world)  # delivery is tried at once, and fails
+            notices = Notification.objects.filter(proposal=proposal, event__verb="assigned")
+            assert notices.count() == 4
+            assert all(n.email_attempts == 1 and n.emailed_at is None for n in notices)
+            assert "mail server down" in notices[0].email_error
+            assert services.deliver_emails().sent == 0  # still backing off
+        FlakyBackend.down = False
+        with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 1, tzinfo=UTC), tick=False):
+            assert services.deliver_emails().sent == 4
+            assert services.deliver_emails().sent == 0
+    finally:
+        FlakyBackend.down = False
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(n.recipient.email for n in notices)
+    assert all(n.emailed_at is not None for n in notices.all())
+
+
+def test_backoff_grows_and_is_capped():
+    assert [services.backoff(n).total_seconds() for n in (1, 2, 3, 9)] == [30, 60, 120, 3600]
+
+
+def test_users_who_want_a_daily_digest_get_one_message(world, django_capture_on_commit_callbacks):
+    for user in (world.lead_clerk, world.lead_leader):
+        user.email_notices = "daily"
+        user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = wf.assigned(world)
-    notice = Notification.objects.filter(proposal=proposal).first()
-    Notification.objects.filter(pk=notice.pk).update(emailed_at=None)
+        wf.assigned(world, title="甲")
+        wf.assigned(world, title="乙")
+    assert world.lead_clerk.email not in [m.to[0] for m in mail.outbox]
     mail.outbox.clear()
-
-    def refuse(*args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("mail server down")
-
-    monkeypatch.setattr(services, "send_mail", refuse)
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.email_notification(notice.pk)
-    notice.refresh_from_db()
-    assert notice.emailed_at is None
-
-    monkeypatch.undo()
-    assert services.email_notification(notice.pk) is True
-    assert services.email_notification(notice.pk) is False
-    assert len(mail.outbox) == 1
+    assert services.send_daily_digests().sent == 4
+    digests = [m for m in mail.outbox if m.to == [world.lead_clerk.email]]
+    assert len(digests) == 1 and "今日消息汇总(2条)" in digests[0].subject
+    assert services.send_daily_digests().sent == 0
