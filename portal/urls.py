@@ -9,8 +9,13 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("workspace/", views.workspace, name="workspace"),
+    path("preferences/text-size/", views.set_text_size, name="set_text_size"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("proposals/", include("proposals.urls")),
+    path("agency/", include("agencies.urls")),
+    path("letters/", include("responses.urls")),
+    path("deadlines/", include("deadlines.urls")),
     path("inbox/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

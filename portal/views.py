@@ -1,7 +1,13 @@
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from accounts.roles import roles_of
 from proposals.models import Proposal, Session
+
+from .context_processors import TEXT_SIZE_COOKIE
 
 
 def home(request):
@@ -22,3 +28,38 @@ def home(request):
             "sessions": Session.objects.all()[:8],
         },
     )
+
+
+@login_required
+def workspace(request):
+    """Send each user to the workspace of their role."""
+    roles = roles_of(request.user)
+    if roles.staff_bodies:
+        return redirect("proposals:register")
+    if roles.agency_ids:
+        return redirect("agencies:workspace")
+    if roles.proposer_id:
+        return redirect("proposals:mine")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "no_role.html")
+
+
+@require_POST
+def set_text_size(request):
+    """Switch large text on or off; remembered in a cookie for a year."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if request.POST.get("size") == "large":
+        response.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(TEXT_SIZE_COOKIE)
+    return response
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

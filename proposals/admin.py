@@ -4,7 +4,7 @@ which the actions below call with the signed-in user."""
 from django.contrib import admin, messages
 
 from .errors import WorkflowError
-from .models import Assignment, CoSigner, Event, Proposal, Proposer, Session, Topic
+from .models import Assignment, Attachment, CoSigner, Event, Proposal, Proposer, Session, Topic
 from .services import proposal_accept
 
 
@@ -54,6 +54,12 @@ class CoSignerInline(admin.TabularInline):
     has_delete_permission = has_change_permission
 
 
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ("name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
     fields = ("agency", "mode", "status", "round", "assigned_at", "signed_at")
@@ -97,7 +103,7 @@ class ProposalAdmin(admin.ModelAdmin):
         "submitted_at",
         "closed_at",
     )
-    inlines = [CoSignerInline, AssignmentInline, EventInline]
+    inlines = [CoSignerInline, AttachmentInline, AssignmentInline, EventInline]
     actions = [accept_selected]
 
     def get_readonly_fields(self, request, obj=None):
@@ -126,6 +132,28 @@ class ProposalAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "proposal", "content_type", "size", "uploaded_at")
+    search_fields = ("name", "proposal__number", "proposal__title")
+    list_select_related = ("proposal",)
+    readonly_fields = (
+        "proposal",
+        "file",
+        "name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CoSigner)

@@ -182,21 +182,22 @@ class ProposalQuerySet(models.QuerySet):
                 Assignment.objects.filter(proposal=OuterRef("pk"), agency_id__in=roles.agency_ids)
             )
         if roles.proposer_id:
-            signed = Q(lead_proposer_id=roles.proposer_id) | Exists(
-                CoSigner.objects.filter(proposal=OuterRef("pk"), proposer_id=roles.proposer_id)
-            )
-            merged_from_own = Exists(
-                Proposal.objects.filter(merged_into=OuterRef("pk")).filter(
-                    Q(lead_proposer_id=roles.proposer_id)
-                    | Exists(
-                        CoSigner.objects.filter(
-                            proposal=OuterRef("pk"), proposer_id=roles.proposer_id
-                        )
-                    )
-                )
-            )
-            visible |= signed | merged_from_own
+            visible |= self.proposer_condition(roles.proposer_id)
         return self.filter(visible)
+
+    def of_proposer(self, proposer_id: int) -> ProposalQuerySet:
+        """The items a proposer signed (as lead or co-signer), and those merged with them."""
+        return self.filter(self.proposer_condition(proposer_id))
+
+    @staticmethod
+    def proposer_condition(proposer_id: int) -> Q:
+        def signed_by():
+            return Q(lead_proposer_id=proposer_id) | Exists(
+                CoSigner.objects.filter(proposal=OuterRef("pk"), proposer_id=proposer_id)
+            )
+
+        merged_from_own = Exists(Proposal.objects.filter(signed_by(), merged_into=OuterRef("pk")))
+        return signed_by() | merged_from_own
 
     def delete(self):
         if self.exclude(status=Proposal.Status.DRAFT).exists():
@@ -418,6 +419,39 @@ class CoSigner(models.Model):
         return str(self.proposer)
 
 
+def attachment_path(instance, filename: str) -> str:
+    # Stored under a random name: the original name is kept in the record, never used as a path.
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{clock.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file filed with a proposal: PDF, Word or an image."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name="建议提案", on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to=attachment_path)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小(字节)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AssignmentQuerySet:
         """Return the assignments ``user`` may see: those of the proposals they may see.
@@ -567,6 +601,7 @@ class Verb(models.TextChoices):
     """What happened, as the timeline names it."""
 
     CREATED = "created", "录入"
+    ATTACHED = "attached", "上传附件"
     SUBMITTED = "submitted", "提交"
     COSIGN_CONFIRMED = "cosign_confirmed", "确认联名"
     WITHDRAWN = "withdrawn", "撤回"

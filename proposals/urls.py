@@ -5,6 +5,24 @@ from . import views
 app_name = "proposals"
 
 urlpatterns = [
-    path("", views.proposal_list, name="list"),
+    path("", views.register, name="register"),
+    path("new/", views.file_proposal, name="file"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("board/", views.board, name="board"),
+    path("requests/", views.requests, name="requests"),
+    path("assign/", views.bulk_assign, name="bulk_assign"),
+    path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.proposal_detail, name="detail"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/accept/", views.accept, name="accept"),
+    path("<int:pk>/reject/", views.reject, name="reject"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+    path("<int:pk>/key/", views.mark_key, name="mark_key"),
+    path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("assignments/<int:pk>/sign/", views.sign_for, name="sign_for"),
+    path("assignments/<int:pk>/adjust/", views.request_adjustment, name="request_adjustment"),
+    path("assignments/<int:pk>/decide/", views.decide_adjustment, name="decide_adjustment"),
+    path("extensions/<int:pk>/decide/", views.decide_extension, name="decide_extension"),
 ]

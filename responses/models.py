@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from agencies.models import Body
@@ -38,6 +38,40 @@ class ResultCategory(models.Model):
         return f"{self.code}类({self.name})" if self.code != self.name else self.name
 
 
+def _staff_kinds(roles):
+    from proposals.models import Proposal
+
+    return [Proposal.Kind.for_body(Body(b)) for b in roles.staff_bodies]
+
+
+def _replying_agency_on_item(roles):
+    """Whether one of the user's agencies owes the reply on the row's item."""
+    from proposals.models import Assignment
+
+    return Exists(
+        Assignment.objects.replying().filter(
+            proposal=OuterRef("assignment__proposal"), agency_id__in=roles.agency_ids
+        )
+    )
+
+
+class OpinionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Co-handling opinions go to the lead: staff, the writing agency and the replying
+        agencies see them; proposers do not."""
+        from accounts.roles import roles_of
+
+        roles = roles_of(user)
+        visible = Q(pk__in=[])
+        if roles.staff_bodies:
+            visible |= Q(assignment__proposal__kind__in=_staff_kinds(roles))
+        if roles.agency_ids:
+            visible |= Q(assignment__agency_id__in=roles.agency_ids) | _replying_agency_on_item(
+                roles
+            )
+        return self.filter(visible)
+
+
 class CoHandlingOpinion(models.Model):
     """A co-handler's written opinion (会办意见), sent to the lead agency, not the proposer."""
 
@@ -54,6 +88,8 @@ class CoHandlingOpinion(models.Model):
     )
     submitted_at = models.DateTimeField("提交时间", default=clock.now)
 
+    objects = OpinionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "会办意见"
         verbose_name_plural = "会办意见"
@@ -67,6 +103,25 @@ class CoHandlingOpinion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ProtectedFromDeletion("会办意见不能删除。")
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Contact records are the agencies' working notes: staff and the item's agencies."""
+        from accounts.roles import roles_of
+        from proposals.models import Assignment
+
+        roles = roles_of(user)
+        visible = Q(pk__in=[])
+        if roles.staff_bodies:
+            visible |= Q(assignment__proposal__kind__in=_staff_kinds(roles))
+        if roles.agency_ids:
+            visible |= Exists(
+                Assignment.objects.filter(
+                    proposal=OuterRef("assignment__proposal"), agency_id__in=roles.agency_ids
+                )
+            )
+        return self.filter(visible)
 
 
 class ContactLog(models.Model):
@@ -97,6 +152,8 @@ class ContactLog(models.Model):
     )
     logged_at = models.DateTimeField("记录时间", default=clock.now)
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         verbose_name = "沟通联系"
         verbose_name_plural = "沟通联系"
@@ -108,6 +165,26 @@ class ContactLog(models.Model):
     @property
     def is_face_to_face(self) -> bool:
         return self.way in self.FACE_TO_FACE_WAYS
+
+
+class ReplyLetterQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see their body's letters at every stage, an agency its own letters;
+        a sent letter is seen by everyone who may see its item."""
+        from accounts.roles import roles_of
+        from proposals.models import Proposal
+
+        roles = roles_of(user)
+        if not user.is_authenticated:
+            return self.none()
+        visible = Q(status=ReplyLetter.Status.SENT) & Q(
+            assignment__proposal__in=Proposal.objects.visible_to(user)
+        )
+        if roles.staff_bodies:
+            visible |= Q(assignment__proposal__kind__in=_staff_kinds(roles))
+        if roles.agency_ids:
+            visible |= Q(assignment__agency_id__in=roles.agency_ids)
+        return self.filter(visible)
 
 
 class ReplyLetter(FSMModelMixin, models.Model):
@@ -169,6 +246,8 @@ class ReplyLetter(FSMModelMixin, models.Model):
     approved_at = models.DateTimeField("签发时间", null=True, blank=True)
     written_on = models.DateField("成文日期", null=True, blank=True)
     sent_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    objects = ReplyLetterQuerySet.as_manager()
 
     class Meta:
         verbose_name = "答复函"

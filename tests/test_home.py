@@ -18,7 +18,7 @@ def test_sign_in_page_and_sign_in(client, world):
     response = client.post(
         reverse("login"), {"username": "lead_clerk", "password": "correct horse battery staple"}
     )
-    assert response.status_code == 302 and response.url == reverse("proposals:list")
+    assert response.status_code == 302 and response.url == reverse("workspace")
 
 
 def test_a_wrong_password_is_refused_in_chinese(client, world):

@@ -61,20 +61,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, assigned_item):
     assert not Proposal.objects.visible_to(AnonymousUser()).exists()
 
 
-def test_the_list_shows_only_visible_items_with_constant_queries(
+def test_the_register_shows_only_the_staffs_body_with_constant_queries(
     world, client, django_assert_max_num_queries
 ):
     for n in range(3):
         wf.assigned(world, title=f"关于第{n}件事的建议")
-    hidden = ps.proposal_create(
+    draft = ps.proposal_create(
         session=world.session,
-        title="别人的建议",
+        title="别人的草稿",
         lead_proposer=world.other_proposer,
         by=world.other_proposer_user,
     )
-    client.force_login(world.co_clerk)
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("proposals:list"))
+    client.force_login(world.staff)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("proposals:register"))
     assert response.status_code == 200
     assert response.content.decode().count("关于第") == 3
-    assert hidden.title not in response.content.decode()
+    assert draft.title not in response.content.decode()
+    client.force_login(world.npc_staff)
+    assert "关于第" not in client.get(reverse("proposals:register")).content.decode()

@@ -12,6 +12,7 @@ from .assignment import (
 from .closing import close_if_complete, closing_blockers, proposal_close
 from .filing import (
     cosign_confirm,
+    proposal_attach,
     proposal_create,
     proposal_submit,
     proposal_update_draft,
@@ -28,6 +29,7 @@ __all__ = [
     "cosign_confirm",
     "proposal_accept",
     "proposal_assign",
+    "proposal_attach",
     "proposal_close",
     "proposal_create",
     "proposal_mark_key",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from django.db import transaction
 
@@ -11,7 +12,7 @@ from agencies.models import Body
 from portal import clock
 
 from ..errors import InvalidInput, NotPermitted
-from ..models import CoSigner, Proposal, Proposer, Session, Topic, Verb
+from ..models import Attachment, CoSigner, Proposal, Proposer, Session, Topic, Verb
 from ..workflow import locked, record, require, require_text, require_transition, take
 
 
@@ -163,3 +164,64 @@ def proposal_withdraw(*, proposal: Proposal, by, note: str = "") -> Proposal:
     require(by, "proposals.withdraw_proposal", proposal, "撤回")
     take(proposal, "withdraw", by=by, verb=Verb.WITHDRAWN, proposal=proposal, note=note.strip())
     return proposal
+
+
+ATTACHMENT_TYPES = {
+    ".pdf": ("application/pdf", [b"%PDF"]),
+    ".doc": ("application/msword", [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        [b"PK\x03\x04"],
+    ),
+    ".jpg": ("image/jpeg", [b"\xff\xd8\xff"]),
+    ".jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
+    ".png": ("image/png", [b"\x89PNG\r\n\x1a\n"]),
+}
+
+
+@transaction.atomic
+def proposal_attach(*, proposal: Proposal, upload, by) -> Attachment:
+    """Keep a file with an item: PDF, Word or an image, no larger than the configured limit.
+
+    The type is judged by the file's first bytes as well as its name, so a
+    renamed program is refused.
+    """
+    from django.conf import settings
+
+    proposal = locked(proposal)
+    if proposal.status == Proposal.Status.DRAFT:
+        require(by, "proposals.edit_draft", proposal, "上传附件")
+    else:
+        require(by, "proposals.review_proposal", proposal, "上传附件")
+    name = PurePath(upload.name or "").name[:200]
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise InvalidInput(
+            f"“{name}”不是允许的文件类型;请上传 PDF、Word(.doc/.docx)或 JPG、PNG 图片。",
+            field="attachments",
+        )
+    limit = settings.PORTAL["ATTACHMENT_MAX_MB"] * 1024 * 1024
+    if upload.size > limit:
+        raise InvalidInput(
+            f"“{name}”超过 {settings.PORTAL['ATTACHMENT_MAX_MB']} MB,请压缩后再上传。",
+            field="attachments",
+        )
+    if upload.size == 0:
+        raise InvalidInput(f"“{name}”是空文件。", field="attachments")
+    content_type, signatures = ATTACHMENT_TYPES[suffix]
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in signatures):
+        raise InvalidInput(f"“{name}”的内容与扩展名不符,无法上传。", field="attachments")
+    attachment = Attachment.objects.create(
+        proposal=proposal,
+        file=upload,
+        name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+        uploaded_at=clock.now(),
+    )
+    record(proposal=proposal, verb=Verb.ATTACHED, by=by, note=name)
+    return attachment

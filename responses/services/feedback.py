@@ -68,7 +68,13 @@ def feedback_submit(
         by=by,
         assignment=letter.assignment,
         note=comment,
-        data={"reply": letter.pk, "rating": rating, "proposer": proposer_id, "channel": channel},
+        data={
+            "reply": letter.pk,
+            "rating": rating,
+            "proposer": proposer_id,
+            "proposer_name": feedback.proposer.name,
+            "channel": channel,
+        },
     )
     close_if_complete(proposal)
     return feedback

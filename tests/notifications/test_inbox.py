@@ -19,7 +19,7 @@ def test_the_inbox_shows_event_and_reminder_messages_with_constant_queries(
                 wf.assigned(world, title=f"关于第{n}件事的建议")
         reminders.sweep()
     client.force_login(world.lead_clerk)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("notifications:inbox"))
     page = response.content.decode()
     assert page.count("新交办") == 3 and page.count("5个工作日后到期") == 3

@@ -1,0 +1,115 @@
+"""An item's timeline in plain Chinese, e.g. "2026年3月18日 交办市民政局(主办)、市卫生健康委(会办)".
+
+Proposers see the steps that concern them; committee staff and agencies see
+every step, internal ones (drafts, returns, adjustment requests) included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from portal.chinese import chinese_date
+
+from .models import Assignment, Event, Proposal, Verb
+
+MODES = dict(Assignment.Mode.choices)
+RATINGS = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
+
+PROPOSER_VERBS = {
+    Verb.SUBMITTED,
+    Verb.ACCEPTED,
+    Verb.MERGED,
+    Verb.REJECTED,
+    Verb.MARKED_KEY,
+    Verb.ASSIGNED,
+    Verb.SIGNED_FOR,
+    Verb.ADJUSTMENT_APPROVED,
+    Verb.CONTACT_LOGGED,
+    Verb.REPLY_SENT,
+    Verb.ALL_REPLIED,
+    Verb.RATED,
+    Verb.REHANDLING,
+    Verb.EXTENSION_APPROVED,
+    Verb.CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    text: str
+    actor: str
+    note: str
+
+    @property
+    def date_text(self) -> str:
+        return chinese_date(timezone.localdate(self.at))
+
+
+def _agency(event: Event) -> str:
+    return event.assignment.agency.display_name if event.assignment_id else ""
+
+
+def describe(event: Event, proposal: Proposal) -> str:
+    """One event as a sentence of the timeline."""
+    verb, agency, data = event.verb, _agency(event), event.data
+    if verb == Verb.ACCEPTED:
+        return "立案" if proposal.body_kind in ("cppcc",) else "登记"
+    if verb == Verb.MERGED:
+        if "into_number" in data:
+            return f"并入第{data['into_number']}号办理"
+        return f"第{data.get('source_number', '')}号并入本件办理"
+    if verb == Verb.REJECTED:
+        return "不予立案" + ("并转有关部门参考" if data.get("forwarded") else "")
+    if verb == Verb.ASSIGNED:
+        rows = data.get("assignments", [])
+        return "交办" + "、".join(f"{r['agency']}({MODES.get(r['mode'], '')})" for r in rows)
+    if verb == Verb.ADJUSTMENT_APPROVED:
+        moved = data.get("new_agency")
+        return f"同意{agency}的调整申请" + (f",改由{moved}承办" if moved else "")
+    if verb == Verb.ADJUSTMENT_REFUSED:
+        return f"不同意{agency}的调整申请"
+    if verb == Verb.CONTACT_LOGGED:
+        return f"{agency}与提出人沟通({event.note.split(' ')[-1]})" if event.note else "沟通"
+    if verb == Verb.RATED:
+        rating = RATINGS.get(data.get("rating"), "")
+        who = data.get("proposer_name", "提出人")
+        return f"{who}对{agency}的答复评价为“{rating}”"
+    if verb == Verb.COSIGN_CONFIRMED:
+        return f"{event.note}确认联名"
+    if verb in (Verb.CLOSED, Verb.ALL_REPLIED, Verb.SUBMITTED, Verb.CREATED, Verb.WITHDRAWN):
+        return event.get_verb_display()
+    if verb in (Verb.MARKED_KEY, Verb.UNMARKED_KEY, Verb.DEADLINE_RECOMPUTED):
+        return event.get_verb_display()
+    return f"{agency}{event.get_verb_display()}" if agency else event.get_verb_display()
+
+
+def _note(event: Event, for_proposer: bool) -> str:
+    if event.verb in (Verb.CONTACT_LOGGED, Verb.COSIGN_CONFIRMED):
+        return ""
+    if for_proposer and event.verb not in (Verb.REJECTED, Verb.RATED, Verb.REHANDLING):
+        return ""
+    return event.note
+
+
+def entries(proposal: Proposal, events, *, for_proposer: bool) -> list[Entry]:
+    """The timeline entries of ``proposal`` from its ``events`` (with actor and agency loaded)."""
+    shown = []
+    for event in events:
+        if for_proposer and event.verb not in PROPOSER_VERBS:
+            continue
+        if for_proposer and event.verb == Verb.MERGED and "source_number" in event.data:
+            continue
+        actor = "" if for_proposer or event.actor is None else str(event.actor)
+        shown.append(
+            Entry(
+                at=event.at,
+                text=describe(event, proposal),
+                actor=actor,
+                note=_note(event, for_proposer),
+            )
+        )
+    return shown

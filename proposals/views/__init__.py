@@ -1,0 +1,41 @@
+from .filing import file_proposal, mine
+from .item import (
+    accept,
+    assign,
+    attachment,
+    bulk_assign,
+    close,
+    decide_adjustment,
+    decide_extension,
+    mark_key,
+    merge,
+    proposal_detail,
+    reject,
+    request_adjustment,
+    sign_for,
+    submit,
+)
+from .staff import board, register, requests, review_queue
+
+__all__ = [
+    "accept",
+    "assign",
+    "attachment",
+    "board",
+    "bulk_assign",
+    "close",
+    "decide_adjustment",
+    "decide_extension",
+    "file_proposal",
+    "mark_key",
+    "merge",
+    "mine",
+    "proposal_detail",
+    "register",
+    "reject",
+    "request_adjustment",
+    "requests",
+    "review_queue",
+    "sign_for",
+    "submit",
+]

@@ -1,0 +1,65 @@
+"""What every working view does: find the object the user may see, run a service, report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.roles import roles_of
+
+from ..errors import WorkflowError
+from ..models import Assignment, Proposal
+
+
+def staff_bodies(request) -> list[str]:
+    """The bodies whose committee staff the user is; a 403 for anyone else."""
+    bodies = sorted(roles_of(request.user).staff_bodies)
+    if not bodies:
+        raise PermissionDenied
+    return bodies
+
+
+def visible_proposal(request, pk: int) -> Proposal:
+    return get_object_or_404(
+        Proposal.objects.visible_to(request.user).select_related(
+            "session", "lead_proposer", "topic", "merged_into"
+        ),
+        pk=pk,
+    )
+
+
+def visible_assignment(request, pk: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("agency", "proposal__session"),
+        pk=pk,
+    )
+
+
+def back(request, default: str):
+    """Where to go after a step: the page named in ``next`` if it is ours, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def detail(proposal_or_id):
+    pk = getattr(proposal_or_id, "pk", proposal_or_id)
+    return redirect("proposals:detail", pk=pk)
+
+
+def attempt(request, step: Callable[[], object], success: str) -> bool:
+    """Run a service step; report success or the refusal as a message. Returns whether it ran."""
+    try:
+        step()
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True

@@ -1,0 +1,270 @@
+"""The agencies' writing (opinions, contact notes, reply letters) and the proposers' ratings.
+
+Every page finds its object through ``visible_to``, so another agency's
+letter is a 404; every step is one service call.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from portal.forms import apply_workflow_error
+from proposals.errors import EditConflict, WorkflowError
+from proposals.selectors import can
+from proposals.views.common import attempt, detail, visible_assignment
+
+from . import services
+from .forms import ContactForm, FeedbackForm, LetterForm, OpinionForm, RehandleForm, ReturnForm
+from .models import ReplyLetter
+
+
+def _visible_letter(request, pk: int) -> ReplyLetter:
+    return get_object_or_404(
+        ReplyLetter.objects.visible_to(request.user).select_related(
+            "assignment__agency", "assignment__proposal__session", "result_category"
+        ),
+        pk=pk,
+    )
+
+
+def _form_step(request, form, step, success: str, back_to, template: str, context: dict):
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = step(form.cleaned_data)
+        except WorkflowError as error:
+            apply_workflow_error(form, error)
+        else:
+            messages.success(request, success)
+            return back_to(result)
+    return render(request, template, {"form": form, **context})
+
+
+@login_required
+def opinion(request, pk: int):
+    assignment = visible_assignment(request, pk)
+    if not can(request.user, "responses.submit_opinion", assignment):
+        raise PermissionDenied
+    return _form_step(
+        request,
+        OpinionForm(request.POST or None),
+        lambda d: services.opinion_submit(assignment=assignment, body=d["body"], by=request.user),
+        "会办意见已送主办单位。",
+        lambda _: detail(assignment.proposal_id),
+        "responses/opinion.html",
+        {"assignment": assignment, "proposal": assignment.proposal},
+    )
+
+
+@login_required
+def contact(request, pk: int):
+    assignment = visible_assignment(request, pk)
+    if not can(request.user, "responses.log_contact", assignment):
+        raise PermissionDenied
+    return _form_step(
+        request,
+        ContactForm(request.POST or None),
+        lambda d: services.contact_log(assignment=assignment, by=request.user, **d),
+        "沟通情况已记录。",
+        lambda _: detail(assignment.proposal_id),
+        "responses/contact.html",
+        {"assignment": assignment, "proposal": assignment.proposal},
+    )
+
+
+@login_required
+def letter_new(request, pk: int):
+    """Start the reply letter of an assignment."""
+    assignment = visible_assignment(request, pk)
+    if not can(request.user, "responses.draft_reply", assignment):
+        raise PermissionDenied
+    form = LetterForm(
+        request.POST or None,
+        body_kind=assignment.proposal.body_kind,
+        initial={"disclosure": ReplyLetter.Disclosure.PUBLIC},
+    )
+    return _form_step(
+        request,
+        form,
+        lambda d: services.reply_draft(
+            assignment=assignment,
+            body=d["body"],
+            result_category=d["result_category"],
+            disclosure=d["disclosure"],
+            nondisclosure_reason=d["nondisclosure_reason"],
+            by=request.user,
+        ),
+        "答复函草稿已保存。",
+        lambda letter: redirect("responses:edit", pk=letter.pk),
+        "responses/letter_form.html",
+        {"assignment": assignment, "proposal": assignment.proposal, "letter": None},
+    )
+
+
+@login_required
+def letter_edit(request, pk: int):
+    """Edit a draft or returned letter; a save over someone else's newer one is refused."""
+    letter = _visible_letter(request, pk)
+    assignment = letter.assignment
+    if not can(request.user, "responses.draft_reply", letter):
+        raise PermissionDenied
+    form = LetterForm(
+        request.POST or None,
+        body_kind=assignment.proposal.body_kind,
+        initial={
+            "body": letter.body,
+            "result_category": letter.result_category,
+            "disclosure": letter.disclosure,
+            "nondisclosure_reason": letter.nondisclosure_reason,
+            "document_number": letter.document_number,
+            "version": letter.version,
+        },
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            letter = services.reply_update(
+                letter=letter,
+                expected_version=d["version"],
+                body=d["body"],
+                result_category=d["result_category"],
+                disclosure=d["disclosure"],
+                nondisclosure_reason=d["nondisclosure_reason"],
+                document_number=d["document_number"],
+                by=request.user,
+            )
+        except EditConflict as error:
+            apply_workflow_error(form, error)
+            letter.refresh_from_db()
+            conflict = letter
+        except WorkflowError as error:
+            apply_workflow_error(form, error)
+        else:
+            messages.success(request, f"已保存(第{letter.version}版)。")
+            if "submit" in request.POST:
+                attempt(
+                    request,
+                    lambda: services.reply_submit(letter=letter, by=request.user),
+                    "已提交负责人审核签发。",
+                )
+                return detail(assignment.proposal_id)
+            return redirect("responses:edit", pk=letter.pk)
+    return render(
+        request,
+        "responses/letter_form.html",
+        {
+            "form": form,
+            "letter": letter,
+            "conflict": conflict,
+            "assignment": assignment,
+            "proposal": assignment.proposal,
+        },
+    )
+
+
+@login_required
+def letter_detail(request, pk: int):
+    letter = _visible_letter(request, pk)
+    return render(
+        request,
+        "responses/letter.html",
+        {
+            "letter": letter,
+            "proposal": letter.assignment.proposal,
+            "can_approve": letter.status == letter.Status.PENDING_APPROVAL
+            and can(request.user, "responses.approve_reply", letter),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def letter_submit(request, pk: int):
+    letter = _visible_letter(request, pk)
+    attempt(
+        request,
+        lambda: services.reply_submit(letter=letter, by=request.user),
+        "已提交负责人审核签发。",
+    )
+    return detail(letter.assignment.proposal_id)
+
+
+@login_required
+@require_POST
+def letter_approve(request, pk: int):
+    letter = _visible_letter(request, pk)
+    attempt(
+        request,
+        lambda: services.reply_approve(letter=letter, by=request.user),
+        "已签发。",
+    )
+    return redirect("responses:detail", pk=letter.pk)
+
+
+@login_required
+def letter_return(request, pk: int):
+    letter = _visible_letter(request, pk)
+    if not can(request.user, "responses.approve_reply", letter):
+        raise PermissionDenied
+    return _form_step(
+        request,
+        ReturnForm(request.POST or None),
+        lambda d: services.reply_return(letter=letter, comment=d["comment"], by=request.user),
+        "已退回经办人修改。",
+        lambda _: redirect("responses:detail", pk=letter.pk),
+        "responses/return.html",
+        {"letter": letter, "proposal": letter.assignment.proposal},
+    )
+
+
+@login_required
+@require_POST
+def letter_send(request, pk: int):
+    letter = _visible_letter(request, pk)
+    attempt(
+        request,
+        lambda: services.reply_send(letter=letter, by=request.user),
+        "答复已发送,提出人会收到通知并可评价。",
+    )
+    return detail(letter.assignment.proposal_id)
+
+
+@login_required
+def rate(request, pk: int):
+    """A proposer rates a sent reply for themself."""
+    letter = _visible_letter(request, pk)
+    if not can(request.user, "responses.rate_reply", letter):
+        raise PermissionDenied
+    return _form_step(
+        request,
+        FeedbackForm(request.POST or None),
+        lambda d: services.feedback_submit(
+            letter=letter, rating=d["rating"], comment=d["comment"], by=request.user
+        ),
+        "感谢您的评价。",
+        lambda _: detail(letter.assignment.proposal_id),
+        "responses/rate.html",
+        {"letter": letter, "proposal": letter.assignment.proposal},
+    )
+
+
+@login_required
+def rehandle(request, pk: int):
+    """After a 不满意, the proposer (or staff) asks for the assignment to be handled again."""
+    assignment = visible_assignment(request, pk)
+    return _form_step(
+        request,
+        RehandleForm(request.POST or None),
+        lambda d: services.assignment_rehandle(
+            assignment=assignment, note=d["note"], by=request.user
+        ),
+        "已转承办单位重新办理。",
+        lambda _: detail(assignment.proposal_id),
+        "responses/rehandle.html",
+        {"assignment": assignment, "proposal": assignment.proposal},
+    )

@@ -1,0 +1,59 @@
+"""Every demo account can reach its work: each page it is offered opens without an error."""
+
+import html
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+
+DEMO_USERS = [
+    "cppcc_staff",
+    "npc_staff",
+    "mz_clerk",
+    "mz_leader",
+    "wj_clerk",
+    "wj_leader",
+    "yj_clerk",
+    "jy_clerk",
+    "qiminmin",
+    "linxiaoyan",
+    "chenliqun",
+    "zhouhaifeng",
+]
+
+# Pages linked from a page; actions are POST-only and files are not pages.
+LINK = re.compile(r'href="((?:/(?:workspace|proposals|agency|letters|deadlines|inbox)/|\?)[^"#]*)"')
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_each_demo_account_lands_on_its_work_and_every_link_opens(client, demo, db, username):
+    client.force_login(User.objects.get(username=username))
+    landing = client.get(reverse("workspace"), follow=True)
+    assert landing.status_code == 200
+    assert landing.redirect_chain, "each role has its own workspace"
+
+    seen, queue = set(), [landing.redirect_chain[-1][0]]
+    while queue and len(seen) < 150:
+        url = queue.pop(0)
+        if url in seen or "/attachments/" in url:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, f"{username}: {url} gave {response.status_code}"
+        path = url.split("?")[0]
+        for link in LINK.findall(response.content.decode()):
+            link = html.unescape(link)
+            queue.append(path + link if link.startswith("?") else link)
+    assert len(seen) > 3
