@@ -4,6 +4,7 @@ the rules are the services'."""
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from agencies.models import Agency
@@ -206,12 +207,49 @@ class AdjustmentDecisionForm(PortalForm):
         help_text="不同意时必填。",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices=None, **kwargs):
+        """``choices``: the agency options computed once for a page holding many such forms."""
         super().__init__(*args, **kwargs)
-        self.fields["new_agency"].queryset = agency_choices()
+        field = self.fields["new_agency"]
+        field.queryset = agency_choices()
+        if choices is not None:
+            field.choices = choices
 
 
 class CloseForm(PortalForm):
     note = forms.CharField(
         label="办结说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ImportForm(PortalForm):
+    """An assignment list (交办清单) to import into one session."""
+
+    session = forms.ModelChoiceField(
+        label="会议",
+        queryset=Session.objects.none(),
+        empty_label="请选择",
+        help_text="建议或提案按会议所属的人大或政协确定。",
+    )
+    file = forms.FileField(
+        label="交办清单文件",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        help_text="Excel 工作簿(.xlsx),请使用导入模板填写。",
+    )
+
+    def __init__(self, *args, bodies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.filter(body__in=list(bodies))
+        limits = settings.PORTAL
+        self.fields["file"].help_text = (
+            f"Excel 工作簿(.xlsx),不超过 {limits['IMPORT_MAX_MB']} MB、"
+            f"{limits['IMPORT_MAX_ROWS']} 行;请使用导入模板填写。"
+        )
+
+
+class ImportConfirmForm(PortalForm):
+    valid_only = forms.BooleanField(
+        label="只导入无误的行",
+        required=False,
+        help_text="有问题的行不导入,可修改后另行上传。不勾选时,只要有一行有问题就不导入任何内容。",
     )

@@ -95,8 +95,9 @@ def requests(request):
         )
         .order_by("requested_at")
     )
+    choices = list(AdjustmentDecisionForm().fields["new_agency"].choices) if adjustments else []
     for adjustment in adjustments:
-        adjustment.form = AdjustmentDecisionForm(prefix=f"a{adjustment.pk}")
+        adjustment.form = AdjustmentDecisionForm(prefix=f"a{adjustment.pk}", choices=choices)
     for extension in extensions:
         extension.form = ExtensionDecisionForm(
             prefix=f"e{extension.pk}", initial={"granted_date": extension.proposed_date}
