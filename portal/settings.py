@@ -190,6 +190,9 @@ PORTAL = {
     "ATTACHMENT_MAX_MB": env.int("PORTAL_ATTACHMENT_MAX_MB", default=20),
     # Imports with more rows than this run in the background with a progress bar.
     "IMPORT_BACKGROUND_ROWS": env.int("PORTAL_IMPORT_BACKGROUND_ROWS", default=50),
+    # An imported assignment list (交办清单) may have at most this many rows and megabytes.
+    "IMPORT_MAX_ROWS": env.int("PORTAL_IMPORT_MAX_ROWS", default=5000),
+    "IMPORT_MAX_MB": env.int("PORTAL_IMPORT_MAX_MB", default=5),
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -4,7 +4,17 @@ which the actions below call with the signed-in user."""
 from django.contrib import admin, messages
 
 from .errors import WorkflowError
-from .models import Assignment, Attachment, CoSigner, Event, Proposal, Proposer, Session, Topic
+from .models import (
+    Assignment,
+    Attachment,
+    CoSigner,
+    Event,
+    ImportJob,
+    Proposal,
+    Proposer,
+    Session,
+    Topic,
+)
 from .services import proposal_accept
 
 
@@ -214,3 +224,49 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Imports are made on the staff pages; here they are read, and old ones cleared away."""
+
+    list_display = (
+        "file_name",
+        "session",
+        "uploaded_by",
+        "created_at",
+        "status",
+        "row_count",
+        "done",
+        "created_count",
+        "failed_count",
+    )
+    list_filter = ("status", "session")
+    search_fields = ("file_name", "uploaded_by__username", "uploaded_by__full_name")
+    list_select_related = ("session", "uploaded_by")
+    date_hierarchy = "created_at"
+    # The rows as uploaded can run to thousands; the results say what became of each.
+    exclude = ("rows",)
+    readonly_fields = (
+        "session",
+        "uploaded_by",
+        "created_at",
+        "file_name",
+        "status",
+        "valid_only",
+        "row_count",
+        "total",
+        "done",
+        "created_count",
+        "failed_count",
+        "results",
+        "confirmed_at",
+        "finished_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A running import would lose its record midway.
+        return obj is None or obj.status != ImportJob.Status.RUNNING

@@ -66,7 +66,11 @@ class FilingForm(PortalForm):
     )
     title = forms.CharField(label="标题", max_length=300)
     lead_proposer = forms.CharField(
-        label="领衔人", max_length=100, help_text="填写名册中的姓名或集体名称。"
+        label="领衔人",
+        max_length=100,
+        help_text="填写名册中的姓名或集体名称。",
+        # Suggests the names of the register (the page's datalist) as staff type.
+        widget=forms.TextInput(attrs={"list": "proposer-names", "autocomplete": "off"}),
     )
     co_signers = forms.CharField(
         label="联名人",
@@ -77,7 +81,10 @@ class FilingForm(PortalForm):
         label="提出时间", choices=Proposal.FiledDuring.choices, initial=Proposal.FiledDuring.SESSION
     )
     topic = forms.ModelChoiceField(
-        label="主题分类", queryset=Topic.objects.filter(is_active=True), required=False
+        label="主题分类",
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        empty_label="(暂不分类)",
     )
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 12}), required=False)
     is_key = forms.BooleanField(label="列为重点督办件", required=False)

@@ -57,7 +57,13 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.region}{self.label}" if self.region else self.label
+        """The full name, the level the region and label share written once: 杭州市政协…"""
+        if not self.region:
+            return self.label
+        label = self.label
+        if label[:1] in "省市区县州盟旗" and self.region.endswith(label[:1]):
+            label = label[1:]
+        return f"{self.region}{label}"
 
     def save(self, *args, **kwargs):
         if not self.label:
@@ -717,3 +723,86 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ProtectedFromDeletion("办理记录不可删除。")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportJobQuerySet:
+        """Return the imports ``user`` uploaded, for sessions of a body they are still staff of."""
+        from accounts.roles import roles_of
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(uploaded_by=user, session__body__in=roles_of(user).staff_bodies)
+
+
+class ImportJob(models.Model):
+    """A batch import of an assignment list (交办清单) from Excel.
+
+    The upload is parsed once and its rows kept here, so no file is stored:
+    the rows are checked again when staff confirm and again when they are
+    imported, each through the filing, review and assignment services.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        QUEUED = "queued", "等待导入"
+        RUNNING = "running", "导入中"
+        FINISHED = "finished", "已完成"
+        FAILED = "failed", "导入中断"
+
+    session = models.ForeignKey(
+        Session, verbose_name="会议", on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间", default=clock.now, editable=False)
+    file_name = models.CharField("文件名", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    valid_only = models.BooleanField("只导入无误的行", default=False)
+    rows = models.JSONField("文件内容", default=list, help_text="上传文件中各行的内容。")
+    row_count = models.PositiveIntegerField("文件行数", default=0)
+    total = models.PositiveIntegerField("待导入行数", default=0)
+    done = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("成功行数", default=0)
+    failed_count = models.PositiveIntegerField("失败行数", default=0)
+    results = models.JSONField(
+        "各行结果", default=list, blank=True, help_text="每行是否导入、生成的建议提案或失败原因。"
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "批量导入"
+        verbose_name_plural = "批量导入"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["uploaded_by", "created_at"], name="importjob_uploader_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.FINISHED, self.Status.FAILED)
+
+    @property
+    def skipped_count(self) -> int:
+        """Rows left out because they had errors when staff confirmed."""
+        return self.row_count - self.total if self.confirmed_at else 0
+
+    def progress_message(self) -> str:
+        """Where the import stands, in a sentence for the progress bar."""
+        if self.status == self.Status.PENDING:
+            return "待确认导入。"
+        if self.status == self.Status.QUEUED:
+            return f"共 {self.total} 行,排队等待导入……"
+        if self.status == self.Status.RUNNING:
+            return f"正在导入:已处理 {self.done} / {self.total} 行。"
+        summary = f"成功 {self.created_count} 行,失败 {self.failed_count} 行"
+        if self.status == self.Status.FAILED:
+            return f"导入中断:已处理 {self.done} / {self.total} 行,{summary}。"
+        return f"导入完成:{summary}。"

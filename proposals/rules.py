@@ -21,6 +21,12 @@ def is_body_staff(user, obj) -> bool:
 
 
 @rules.predicate
+def is_session_staff(user, session) -> bool:
+    """Committee staff of the body a session belongs to."""
+    return session is not None and roles_of(user).is_staff_of(session.body)
+
+
+@rules.predicate
 def is_lead_proposer(user, obj) -> bool:
     if obj is None:
         return False
@@ -65,5 +71,6 @@ rules.add_perm("proposals.review_proposal", is_body_staff)
 rules.add_perm("proposals.assign_proposal", is_body_staff)
 rules.add_perm("proposals.decide_adjustment", is_body_staff)
 rules.add_perm("proposals.close_proposal", is_body_staff)
+rules.add_perm("proposals.import_proposals", is_session_staff)
 rules.add_perm("proposals.sign_for_assignment", is_agency_member)
 rules.add_perm("proposals.request_adjustment", is_agency_member)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.roles import roles_of
 from portal.forms import apply_workflow_error
 from proposals.errors import EditConflict, WorkflowError
 from proposals.selectors import can
@@ -169,11 +170,14 @@ def letter_edit(request, pk: int):
 @login_required
 def letter_detail(request, pk: int):
     letter = _visible_letter(request, pk)
+    roles = roles_of(request.user)
     return render(
         request,
         "responses/letter.html",
         {
             "letter": letter,
+            # Drafting details (versions) are the agency's and the committee's, not the proposer's.
+            "internal": bool(roles.staff_bodies) or bool(roles.agency_ids),
             "proposal": letter.assignment.proposal,
             "can_approve": letter.status == letter.Status.PENDING_APPROVAL
             and can(request.user, "responses.approve_reply", letter),

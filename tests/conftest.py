@@ -1,5 +1,8 @@
+import importlib.util
 import os
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +17,24 @@ def _require_services() -> bool:
     return os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 
 
+def chromium_path() -> str | None:
+    """Debian's Chromium, which the browser tests drive; None when it is not installed."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    debian = Path("/usr/bin/chromium")
+    return str(debian) if debian.exists() else None
+
+
+def _browser_missing() -> str | None:
+    """What the browser tests lack here, in words for the skip or failure; None when ready."""
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package (pip install -r requirements-dev.txt)"
+    if chromium_path() is None:
+        return "Chromium (apt-get install chromium fonts-noto-cjk)"
+    return None
+
+
 def pytest_configure(config):
     from django.conf import settings
 
@@ -24,6 +45,7 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
     has_redis = bool(os.environ.get("REDIS_URL"))
+    browser_missing = _browser_missing()
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             if _require_services():
@@ -33,6 +55,10 @@ def pytest_collection_modifyitems(config, items):
             if _require_services():
                 pytest.fail("Redis tests must run in CI: REDIS_URL is not set")
             item.add_marker(pytest.mark.skip(reason="needs Redis (set REDIS_URL)"))
+        if "browser" in item.keywords and browser_missing:
+            if _require_services():
+                pytest.fail(f"Browser tests must run in CI: missing {browser_missing}")
+            item.add_marker(pytest.mark.skip(reason=f"needs {browser_missing}"))
 
 
 @pytest.fixture(autouse=True)

@@ -43,6 +43,22 @@ def test_session_labels_follow_the_letters(body, level, term, number, label):
 
 
 @pytest.mark.parametrize(
+    ("region", "level", "body", "full_name"),
+    [
+        ("杭州市", "市政协", Body.CPPCC, "杭州市政协十二届二次会议"),
+        ("杭州市", "市人大", Body.NPC, "杭州市十二届人大二次会议"),
+        ("西湖区", "区政协", Body.CPPCC, "西湖区政协十二届二次会议"),
+        ("浙江省", "省政协", Body.CPPCC, "浙江省政协十二届二次会议"),
+        ("", "市政协", Body.CPPCC, "市政协十二届二次会议"),
+    ],
+)
+def test_a_sessions_full_name_writes_the_shared_level_once(region, level, body, full_name):
+    session = Session(region=region, level_name=level, body=body, term=12, number=2)
+    session.label = session.default_label()
+    assert str(session) == full_name
+
+
+@pytest.mark.parametrize(
     ("pattern", "serial", "number"),
     [("{n}", 310, "310"), ("{n:04d}", 238, "0238"), ("{year}{n:04d}", 549, "20210549")],
 )

@@ -18,15 +18,20 @@ from .filing import (
     proposal_update_draft,
     proposal_withdraw,
 )
+from .importing import check_rows, import_confirm, import_run, import_upload
 from .review import proposal_accept, proposal_mark_key, proposal_merge, proposal_reject
 
 __all__ = [
     "assignment_decide_adjustment",
     "assignment_request_adjustment",
     "assignment_sign_for",
+    "check_rows",
     "close_if_complete",
     "closing_blockers",
     "cosign_confirm",
+    "import_confirm",
+    "import_run",
+    "import_upload",
     "proposal_accept",
     "proposal_assign",
     "proposal_attach",

@@ -35,26 +35,19 @@ def _describe(assignments: Sequence[Assignment]) -> list[dict]:
     ]
 
 
-@transaction.atomic
-def proposal_assign(
+def assignment_plan(
     *,
-    proposal: Proposal,
-    by,
     lead: Agency | None = None,
     co_handlers: Sequence[Agency] = (),
     split: Sequence[Agency] = (),
     reference: Sequence[Agency] = (),
-    note: str = "",
-) -> list[Assignment]:
-    """Assign an accepted item and return the new assignments.
+) -> list[tuple[Agency, str]]:
+    """Return the agencies to assign with their modes, or refuse a plan the rules do not allow.
 
     Either one lead agency (主办) with any co-handlers (会办), or two or more
     agencies that each reply separately (分办); agencies for reference (参阅)
     may be added to either, or stand alone when no reply is owed.
     """
-    proposal = locked(proposal)
-    require(by, "proposals.assign_proposal", proposal, "交办")
-    require_transition(proposal, "assign", "交办")
     plan = [(lead, Mode.LEAD)] if lead else []
     plan += [(a, Mode.CO) for a in co_handlers]
     plan += [(a, Mode.SPLIT) for a in split]
@@ -73,6 +66,25 @@ def proposal_assign(
     inactive = [a.name for a in agencies if not a.is_active]
     if inactive:
         raise InvalidInput(f"单位已停用:{'、'.join(inactive)}。", field="lead")
+    return plan
+
+
+@transaction.atomic
+def proposal_assign(
+    *,
+    proposal: Proposal,
+    by,
+    lead: Agency | None = None,
+    co_handlers: Sequence[Agency] = (),
+    split: Sequence[Agency] = (),
+    reference: Sequence[Agency] = (),
+    note: str = "",
+) -> list[Assignment]:
+    """Assign an accepted item as ``assignment_plan`` allows and return the new assignments."""
+    proposal = locked(proposal)
+    require(by, "proposals.assign_proposal", proposal, "交办")
+    require_transition(proposal, "assign", "交办")
+    plan = assignment_plan(lead=lead, co_handlers=co_handlers, split=split, reference=reference)
     assignments = [_new_assignment(proposal, agency, mode, by) for agency, mode in plan]
     take(
         proposal,

@@ -16,7 +16,8 @@ from ..models import Attachment, CoSigner, Proposal, Proposer, Session, Topic, V
 from ..workflow import locked, record, require, require_text, require_transition, take
 
 
-def _check_signers(session: Session, lead: Proposer, co_signers: Sequence[Proposer]) -> None:
+def check_signers(session: Session, lead: Proposer, co_signers: Sequence[Proposer]) -> None:
+    """Refuse proposers of another body, and anyone signing twice."""
     if any(p.body != session.body for p in [lead, *co_signers]):
         raise InvalidInput("提出人须为本届会议的代表或委员。", field="lead_proposer")
     if lead in co_signers or len(set(co_signers)) != len(co_signers):
@@ -49,7 +50,7 @@ def proposal_create(
         raise NotPermitted("您没有权限为他人录入建议提案。")
     if (number or is_key) and not by_staff:
         raise NotPermitted("编号和重点件由委员会工作人员确定。")
-    _check_signers(session, lead_proposer, co_signers)
+    check_signers(session, lead_proposer, co_signers)
     number = (number or "").strip()
     if number and Proposal.objects.filter(session=session, number=number).exists():
         raise InvalidInput(f"本次会议已有第{number}号。", field="number")

@@ -1,4 +1,5 @@
 from .filing import file_proposal, mine
+from .importing import import_job, import_progress, import_start, import_template
 from .item import (
     accept,
     assign,
@@ -27,6 +28,10 @@ __all__ = [
     "decide_adjustment",
     "decide_extension",
     "file_proposal",
+    "import_job",
+    "import_progress",
+    "import_start",
+    "import_template",
     "mark_key",
     "merge",
     "mine",
