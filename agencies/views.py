@@ -37,6 +37,13 @@ def _due_subquery():
     )
 
 
+def _opening_tab(counts: dict, is_leader: bool) -> str:
+    """Open where the work is: a leader's approvals first, else the first tab holding any."""
+    if is_leader and counts["review"]:
+        return "review"
+    return next((key for key in TABS if counts[key]), "pending")
+
+
 @login_required
 def workspace(request):
     roles = roles_of(request.user)
@@ -49,7 +56,6 @@ def workspace(request):
         if chosen and chosen.isdigit()
         else agencies[0]
     )
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "pending"
     mine = Assignment.objects.filter(agency=agency)
     counts = mine.aggregate(
         **{
@@ -57,6 +63,10 @@ def workspace(request):
             for key, (_, condition) in TABS.items()
         }
     )
+    is_leader = roles.is_leader_of(agency.pk)
+    tab = request.GET.get("tab")
+    if tab not in TABS:
+        tab = _opening_tab(counts, is_leader)
     rows = (
         mine.filter(TABS[tab][1])
         .distinct()
@@ -83,7 +93,7 @@ def workspace(request):
             "tabs": [(key, label, counts[key]) for key, (label, _) in TABS.items()],
             "tab": tab,
             "page": page,
-            "is_leader": roles.is_leader_of(agency.pk),
+            "is_leader": is_leader,
             "query": f"agency={agency.pk}&tab={tab}",
         },
     )

@@ -374,3 +374,14 @@ def test_list_pages_use_the_same_queries_for_2_and_8_items(
     many = _queries(client, reverse(name), params)
     assert many == few, f"{name}: {few} queries for 2 items, {many} for 8"
     assert many <= 20
+
+
+def test_the_workspace_opens_where_the_work_is(world, client):
+    wf.pending_approval(world)
+    client.force_login(world.lead_leader)
+    assert page(client.get(reverse("agencies:workspace"))).count('aria-current="page"') >= 1
+    assert client.get(reverse("agencies:workspace")).context["tab"] == "review"
+    client.force_login(world.lead_clerk)
+    assert client.get(reverse("agencies:workspace")).context["tab"] == "handling"
+    client.force_login(world.other_clerk)
+    assert client.get(reverse("agencies:workspace")).context["tab"] == "pending"
