@@ -181,6 +181,8 @@ PORTAL = {
     "REVIEW_BODIES": env.list("PORTAL_REVIEW_BODIES", default=["cppcc"]),
     # How many times an item may be handled again after a 不满意 rating.
     "MAX_REHANDLING_ROUNDS": env.int("PORTAL_MAX_REHANDLING_ROUNDS", default=1),
+    # A reply addresses this many signers or more as "张钜等人大代表" instead of naming each.
+    "ADDRESS_MANY_FROM": env.int("PORTAL_ADDRESS_MANY_FROM", default=4),
     # Remind this many working days before a deadline (0: on the day); overdue then weekly.
     "REMINDER_DAYS_BEFORE": [
         int(n) for n in env.list("PORTAL_REMINDER_DAYS_BEFORE", default=["5", "1", "0"])

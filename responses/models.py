@@ -202,6 +202,12 @@ class ReplyLetter(FSMModelMixin, models.Model):
         ON_REQUEST = "on_request", "依申请公开"
         WITHHELD = "withheld", "不予公开"
 
+    class Generation(models.TextChoices):
+        NONE = "", "手工起草"
+        QUEUED = "queued", "等待生成"
+        DONE = "done", "已生成"
+        FAILED = "failed", "生成失败"
+
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 
     assignment = models.ForeignKey(
@@ -246,6 +252,14 @@ class ReplyLetter(FSMModelMixin, models.Model):
     approved_at = models.DateTimeField("签发时间", null=True, blank=True)
     written_on = models.DateField("成文日期", null=True, blank=True)
     sent_at = models.DateTimeField("答复时间", null=True, blank=True)
+    generation = models.CharField(
+        "草稿生成",
+        max_length=10,
+        choices=Generation.choices,
+        default=Generation.NONE,
+        blank=True,
+    )
+    generation_error = models.CharField("生成失败原因", max_length=300, blank=True)
 
     objects = ReplyLetterQuerySet.as_manager()
 
@@ -292,6 +306,107 @@ class ReplyLetter(FSMModelMixin, models.Model):
     @transition(field=status, source=Status.APPROVED, target=Status.SENT)
     def send(self):
         self.sent_at = clock.now()
+
+    @transition(field=status, source=Status.APPROVED, target=Status.DRAFT)
+    def reopen(self):
+        """A signed letter is frozen: changing it makes a new draft that needs a new signature."""
+        self.approved_by, self.approved_at = None, None
+
+
+class LetterRevision(models.Model):
+    """One saved version of a reply letter, kept for ever (修改记录)."""
+
+    letter = models.ForeignKey(
+        ReplyLetter, verbose_name="答复函", on_delete=models.PROTECT, related_name="revisions"
+    )
+    version = models.PositiveIntegerField("版本")
+    body = models.TextField("正文")
+    result_category = models.ForeignKey(
+        ResultCategory,
+        verbose_name="办理结果",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    disclosure = models.CharField("公开方式", max_length=12, choices=ReplyLetter.Disclosure.choices)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保存人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField("保存时间", default=clock.now)
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "答复函版本"
+        verbose_name_plural = "答复函版本"
+        ordering = ["letter", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.version}版"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProtectedFromDeletion("答复函的历史版本不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedFromDeletion("答复函的历史版本不能删除。")
+
+
+class ReplyTemplate(models.Model):
+    """The template a reply draft is generated from: an agency's own, or its body's default.
+
+    ``content`` is Django template syntax over the variables listed in
+    ``responses.drafting.VARIABLES``; ``docx`` optionally replaces the Word layout
+    (a docxtpl template, e.g. with the agency's letterhead).
+    """
+
+    body = models.CharField("所属", max_length=10, choices=Body.choices)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reply_templates",
+        help_text="留空则为该类别所有单位的默认模板。",
+    )
+    name = models.CharField("名称", max_length=100)
+    content = models.TextField("答复函模板")
+    docx = models.FileField(
+        "Word 版式模板",
+        upload_to="reply-templates/",
+        blank=True,
+        help_text="可选:带本单位版头的 .docx 模板(docxtpl 格式);留空使用平台的标准版式。",
+    )
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("修改时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "答复函模板"
+        verbose_name_plural = "答复函模板"
+        ordering = ["body", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "agency"],
+                condition=Q(is_active=True, agency__isnull=False),
+                name="one_active_template_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["body"],
+                condition=Q(is_active=True, agency__isnull=True),
+                name="one_active_default_template",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Feedback(models.Model):
