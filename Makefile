@@ -57,6 +57,7 @@ demo: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) bench_sweep --n $(or $(N),100000)
+	$(MANAGE) bench_drafts --n $(or $(DRAFTS),200)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "responses",
     "deadlines",
     "notifications",
+    "disclosure",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,8 @@ PORTAL = {
     # An imported assignment list (交办清单) may have at most this many rows and megabytes.
     "IMPORT_MAX_ROWS": env.int("PORTAL_IMPORT_MAX_ROWS", default=5000),
     "IMPORT_MAX_MB": env.int("PORTAL_IMPORT_MAX_MB", default=5),
+    # Digits of the serial in a published reply's index number (索引号): 002489524/2023-00364.
+    "INDEX_SERIAL_DIGITS": env.int("PORTAL_INDEX_SERIAL_DIGITS", default=5),
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -17,6 +17,7 @@ urlpatterns = [
     path("letters/", include("responses.urls")),
     path("deadlines/", include("deadlines.urls")),
     path("inbox/", include("notifications.urls")),
+    path("disclosure/", include("disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -61,7 +61,7 @@ def _assignment_actions(user, view: AssignmentView, roles, is_staff: bool, lette
             if can_proceed(letter.approve) and can(user, "responses.approve_reply", letter):
                 view.actions |= {"approve_letter", "return_letter"}
             if can_proceed(letter.send):
-                view.actions.add("send_letter")
+                view.actions |= {"send_letter", "revise_letter"}
         if view.extendable and view.pending_extension is None:
             view.actions.add("request_extension")
     if is_staff and a.status == Assignment.Status.ADJUSTMENT_REQUESTED:

@@ -29,6 +29,7 @@ PROPOSER_VERBS = {
     Verb.ADJUSTMENT_APPROVED,
     Verb.CONTACT_LOGGED,
     Verb.REPLY_SENT,
+    Verb.REPLY_PUBLISHED,
     Verb.ALL_REPLIED,
     Verb.RATED,
     Verb.REHANDLING,
@@ -78,6 +79,8 @@ def describe(event: Event, proposal: Proposal) -> str:
         rating = RATINGS.get(data.get("rating"), "")
         who = data.get("proposer_name", "提出人")
         return f"{who}对{agency}的答复评价为“{rating}”"
+    if verb == Verb.REPLY_PUBLISHED:
+        return f"{agency}的答复已公开,索引号{data.get('index_number', '')}"
     if verb == Verb.COSIGN_CONFIRMED:
         return f"{event.note}确认联名"
     if verb in (Verb.CLOSED, Verb.ALL_REPLIED, Verb.SUBMITTED, Verb.CREATED, Verb.WITHDRAWN):

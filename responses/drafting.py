@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.template import Context, Engine, TemplateSyntaxError
 
 from agencies.models import Agency, Body
@@ -147,18 +148,10 @@ class DraftContext:
         signers = [proposal.lead_proposer] + [c.proposer for c in cosignatures]
         salutation, you = addressee(signers, proposal.session.body)
         agency = assignment.agency
-        co = [
-            a
-            for a in proposal.assignments.active()
-            .filter(mode=Assignment.Mode.CO)
-            .select_related("agency")
-            .order_by("assigned_at", "pk")
-        ]
-        if assignment.mode != Assignment.Mode.LEAD:
-            co = []
+        co = _co_handlers(assignment) if assignment.mode == Assignment.Mode.LEAD else []
         co_names = [a.agency.display_name for a in co]
         opinions = [
-            {"agency": o.assignment.agency.display_name, "body": o.body} for o in _opinions(co)
+            {"agency": a.agency.display_name, "body": a.opinion_body} for a in co if a.opinion_body
         ]
         contact = ""
         if agency.contact_name or agency.contact_phone:
@@ -190,15 +183,19 @@ class DraftContext:
         )
 
 
-def _opinions(co_assignments):
+def _co_handlers(assignment: Assignment) -> list[Assignment]:
+    """The item's co-handling assignments, each with its latest opinion, in one query."""
     from .models import CoHandlingOpinion
 
-    if not co_assignments:
-        return []
+    latest = CoHandlingOpinion.objects.filter(assignment=OuterRef("pk")).order_by(
+        "-round", "-submitted_at"
+    )
     return list(
-        CoHandlingOpinion.objects.filter(assignment__in=co_assignments)
-        .select_related("assignment__agency")
-        .order_by("submitted_at", "pk")
+        Assignment.objects.active()
+        .filter(proposal_id=assignment.proposal_id, mode=Assignment.Mode.CO)
+        .select_related("agency")
+        .annotate(opinion_body=Subquery(latest.values("body")[:1]))
+        .order_by("assigned_at", "pk")
     )
 
 
@@ -206,6 +203,7 @@ class TemplateError(ValueError):
     """A reply template that cannot be used, with a message staff can act on."""
 
 
+@lru_cache(maxsize=64)
 def compile_template(content: str):
     try:
         return _ENGINE.from_string(content)
@@ -240,3 +238,29 @@ def template_for(assignment: Assignment):
         )
     }
     return candidates.get(assignment.agency_id) or candidates.get(None)
+
+
+def preview_cases(limit: int = 30) -> list[tuple[int, str]]:
+    """Recent lead and split assignments to preview a template against, as (id, label)."""
+    rows = (
+        Assignment.objects.filter(mode__in=Assignment.REPLYING_MODES)
+        .exclude(status=Assignment.Status.WITHDRAWN)
+        .select_related("agency", "proposal__session")
+        .order_by("-assigned_at")[:limit]
+    )
+    return [
+        (a.pk, f"{a.proposal.session.label}第{a.proposal.number}号 · {a.agency.display_name}")
+        for a in rows
+    ]
+
+
+def sample_assignment(body: str, agency=None) -> Assignment | None:
+    """A real case to try a template on before it is saved: the agency's latest, else any."""
+    replying = Assignment.objects.filter(
+        mode__in=Assignment.REPLYING_MODES, proposal__session__body=body
+    ).select_related("agency", "proposal__session", "proposal__lead_proposer")
+    if agency is not None:
+        own = replying.filter(agency=agency).order_by("-assigned_at").first()
+        if own is not None:
+            return own
+    return replying.order_by("-assigned_at").first()

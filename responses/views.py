@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from proposals.errors import EditConflict, WorkflowError
 from proposals.selectors import can
 from proposals.views.common import attempt, detail, visible_assignment
 
-from . import services
+from . import history, services
 from .forms import ContactForm, FeedbackForm, LetterForm, OpinionForm, RehandleForm, ReturnForm
 from .models import ReplyLetter
 
@@ -87,6 +88,15 @@ def letter_new(request, pk: int):
         body_kind=assignment.proposal.body_kind,
         initial={"disclosure": ReplyLetter.Disclosure.PUBLIC},
     )
+    if request.method == "POST" and "generate" in request.POST:
+        # 按模板生成: the draft is written in the background; the editor follows it.
+        try:
+            letter = services.reply_draft(assignment=assignment, generate=True, by=request.user)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return detail(assignment.proposal_id)
+        messages.success(request, "正在按模板生成答复函草稿。")
+        return redirect("responses:edit", pk=letter.pk)
     return _form_step(
         request,
         form,
@@ -101,7 +111,27 @@ def letter_new(request, pk: int):
         "答复函草稿已保存。",
         lambda letter: redirect("responses:edit", pk=letter.pk),
         "responses/letter_form.html",
-        {"assignment": assignment, "proposal": assignment.proposal, "letter": None},
+        {
+            "assignment": assignment,
+            "proposal": assignment.proposal,
+            "letter": None,
+            "opinions": _opinions_beside(assignment),
+        },
+    )
+
+
+def _opinions_beside(assignment):
+    """The co-handlers' opinions, shown beside the editor for the clerk to weave in."""
+    from .models import CoHandlingOpinion
+
+    if assignment.mode != assignment.Mode.LEAD:
+        return []
+    return list(
+        CoHandlingOpinion.objects.filter(
+            assignment__proposal_id=assignment.proposal_id, assignment__mode=assignment.Mode.CO
+        )
+        .select_related("assignment__agency")
+        .order_by("submitted_at")
     )
 
 
@@ -112,6 +142,9 @@ def letter_edit(request, pk: int):
     assignment = letter.assignment
     if not can(request.user, "responses.draft_reply", letter):
         raise PermissionDenied
+    if letter.status in (ReplyLetter.Status.PENDING_APPROVAL, ReplyLetter.Status.SENT):
+        messages.error(request, f"答复函{letter.get_status_display()},不能修改。")
+        return redirect("responses:detail", pk=letter.pk)
     form = LetterForm(
         request.POST or None,
         body_kind=assignment.proposal.body_kind,
@@ -142,6 +175,10 @@ def letter_edit(request, pk: int):
             apply_workflow_error(form, error)
             letter.refresh_from_db()
             conflict = letter
+            # The clerk's text stays in the editor; saving again after merging is against
+            # the version they have now seen.
+            form.data = form.data.copy()
+            form.data["version"] = letter.version
         except WorkflowError as error:
             apply_workflow_error(form, error)
         else:
@@ -163,6 +200,60 @@ def letter_edit(request, pk: int):
             "conflict": conflict,
             "assignment": assignment,
             "proposal": assignment.proposal,
+            "opinions": _opinions_beside(assignment),
+            "generating": letter.generation == ReplyLetter.Generation.QUEUED,
+        },
+    )
+
+
+@login_required
+def letter_progress(request, pk: int):
+    """Where the background draft stands, for the editor's progress bar."""
+    letter = _visible_letter(request, pk)
+    queued = letter.generation == ReplyLetter.Generation.QUEUED
+    message = {
+        ReplyLetter.Generation.QUEUED: "正在按模板生成草稿……",
+        ReplyLetter.Generation.DONE: "草稿已生成。",
+        ReplyLetter.Generation.FAILED: f"草稿生成失败:{letter.generation_error}",
+    }.get(letter.generation, "")
+    return JsonResponse(
+        {"total": 1, "done": 0 if queued else 1, "finished": not queued, "message": message}
+    )
+
+
+def _may_see_history(user, letter) -> bool:
+    """The drafts behind a letter are its agency's and the committee's, not other agencies'."""
+    return can(user, "responses.draft_reply", letter) or roles_of(user).is_staff_of(
+        letter.assignment.proposal.body_kind
+    )
+
+
+@login_required
+def letter_history(request, pk: int):
+    """Every saved version of a letter, and what changed between two of them."""
+    letter = _visible_letter(request, pk)
+    if not _may_see_history(request.user, letter):
+        raise PermissionDenied
+    revisions = list(letter.revisions.select_related("saved_by").order_by("-version"))
+    by_version = {r.version: r for r in revisions}
+
+    def chosen(name: str, default):
+        value = request.GET.get(name, "")
+        return by_version.get(int(value)) if value.isdigit() else default
+
+    newer = chosen("to", revisions[0] if revisions else None)
+    older = chosen("from", revisions[1] if len(revisions) > 1 else None)
+    lines = history.diff(older.body, newer.body) if older and newer else []
+    return render(
+        request,
+        "responses/letter_history.html",
+        {
+            "letter": letter,
+            "proposal": letter.assignment.proposal,
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "lines": lines,
         },
     )
 
@@ -178,6 +269,7 @@ def letter_detail(request, pk: int):
             "letter": letter,
             # Drafting details (versions) are the agency's and the committee's, not the proposer's.
             "internal": bool(roles.staff_bodies) or bool(roles.agency_ids),
+            "show_history": _may_see_history(request.user, letter),
             "proposal": letter.assignment.proposal,
             "can_approve": letter.status == letter.Status.PENDING_APPROVAL
             and can(request.user, "responses.approve_reply", letter),
@@ -271,4 +363,22 @@ def rehandle(request, pk: int):
         lambda _: detail(assignment.proposal_id),
         "responses/rehandle.html",
         {"assignment": assignment, "proposal": assignment.proposal},
+    )
+
+
+@login_required
+def letter_docx(request, pk: int):
+    """The letter as a Word document in the official layout, for whoever may see the letter."""
+    import io
+
+    from django.http import FileResponse
+
+    from . import documents
+
+    letter = _visible_letter(request, pk)
+    return FileResponse(
+        io.BytesIO(documents.letter_docx(letter)),
+        as_attachment=True,
+        filename=documents.docx_filename(letter),
+        content_type=documents.DOCX_CONTENT_TYPE,
     )

@@ -23,7 +23,15 @@ def superuser_client(client, superuser):
 def test_every_model_is_registered():
     from django.apps import apps
 
-    ours = {"accounts", "agencies", "proposals", "responses", "deadlines", "notifications"}
+    ours = {
+        "accounts",
+        "agencies",
+        "proposals",
+        "responses",
+        "deadlines",
+        "notifications",
+        "disclosure",
+    }
     models = [m for m in apps.get_models() if m._meta.app_label in ours]
     missing = [m.__name__ for m in models if m not in admin.site._registry]
     assert missing == []

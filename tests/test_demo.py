@@ -5,13 +5,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from disclosure.models import IndexSerial, Publication
 from notifications.models import Notification
 from proposals.demo.data import SEED_CASES
 from proposals.demo.loader import letter_text
 from proposals.models import Event, Proposal, Proposer, Session
 from responses.models import ReplyLetter
 
-MODELS = [Session, Proposer, Proposal, Event, ReplyLetter, Notification]
+MODELS = [Session, Proposer, Proposal, Event, ReplyLetter, Notification, Publication]
 
 
 def counts():
@@ -33,6 +34,13 @@ def test_load_demo_twice_creates_everything_once():
         status="sent", assignment__proposal__number__in=[c.number for c in SEED_CASES]
     )
     assert sent.count() == len(SEED_CASES) == 15
+    # The two seed pages that show an index number are recorded as published under it.
+    published = Publication.objects.order_by("published_on")
+    assert [(p.index_number, str(p.published_on)) for p in published] == [
+        ("749492940/2020-04350", "2020-08-07"),
+        ("002489524/2023-00364", "2023-06-12"),
+    ]
+    assert set(IndexSerial.objects.values_list("year", "last")) == {(2020, 4350), (2023, 364)}
 
 
 @pytest.mark.parametrize("case", SEED_CASES, ids=[c.number for c in SEED_CASES])

@@ -233,8 +233,8 @@ CASES = [
     ("pending_no_category", "sign off without a result category", InvalidInput,
      lambda w, c: rs.reply_approve(letter=c.letter, by=w.lead_leader)),
     # signed off
-    ("approved", "edit a signed letter", TransitionNotAllowed,
-     lambda w, c: rs.reply_update(letter=c.letter, body="改", by=w.lead_clerk)),
+    ("approved", "another agency edits a signed letter", NotPermitted,
+     lambda w, c: rs.reply_update(letter=c.letter, body="改", by=w.other_clerk)),
     ("approved", "sign off twice", TransitionNotAllowed,
      lambda w, c: rs.reply_approve(letter=c.letter, by=w.lead_leader)),
     ("approved", "another agency sends it", NotPermitted,
@@ -242,6 +242,8 @@ CASES = [
     ("approved", "rate before it is sent", TransitionNotAllowed,
      lambda w, c: rs.feedback_submit(letter=c.letter, rating="satisfied", by=w.lead_proposer_user)),
     # sent
+    ("sent", "edit a sent letter", TransitionNotAllowed,
+     lambda w, c: rs.reply_update(letter=c.letter, body="改", by=w.lead_clerk)),
     ("sent", "the agency rates its own reply", NotPermitted,
      lambda w, c: rs.feedback_submit(letter=c.letter, rating="satisfied", by=w.lead_clerk)),
     ("sent", "the agency enters a rating for the proposer", NotPermitted,

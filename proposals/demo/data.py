@@ -70,6 +70,7 @@ class SeedCase:
     end: str | None = None
     written_on: date | None = None
     published_on: date | None = None
+    index_number: str = ""  # 索引号 in the seed page's header, where it has one
     category: str = ""
     topic: str = ""
     group: bool = False
@@ -94,6 +95,7 @@ SEED_CASES = [
         start="民进界别小组委员工作站:",
         written_on=date(2020, 8, 5),
         published_on=date(2020, 8, 7),
+        index_number="749492940/2020-04350",
         topic="应急管理",
     ),
     SeedCase(
@@ -119,6 +121,7 @@ SEED_CASES = [
         end="(联系人:吴强,联系电话:89586323)",
         written_on=date(2023, 5, 26),
         published_on=date(2023, 6, 12),
+        index_number="002489524/2023-00364",
         topic="民政",
     ),
     SeedCase(

@@ -19,11 +19,13 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyMembership, Body, CommitteeStaff
 from deadlines import services as deadline_services
 from deadlines.models import Deadline, Step
+from disclosure.models import Publication
+from disclosure.services import reply_publish
 from portal import clock
 from proposals import services as ps
 from proposals.models import Proposal, Proposer, Session, Topic
 from responses import services as rs
-from responses.models import ResultCategory
+from responses.models import ReplyLetter, ResultCategory
 
 from .data import (
     AGENCIES,
@@ -256,6 +258,33 @@ class Loader:
         steps.at(0, lambda: rs.reply_send(letter=letter, by=self.clerk(lead)))
         self.summary.count("真实答复案例")
 
+    def seed_publication(self, case: SeedCase) -> None:
+        """Record the seed letter's real publication, under the index number it was given."""
+        if not case.index_number:
+            return
+        letter = ReplyLetter.objects.filter(
+            assignment__proposal__session=self.session_by_key[case.session],
+            assignment__proposal__number=case.number,
+            assignment__agency=self.agency_by_name[case.lead],
+            round=1,
+        ).first()
+        if letter is None or Publication.objects.filter(letter=letter).exists():
+            return
+        lead = letter.assignment.agency
+        if not lead.org_code:
+            lead.org_code = case.index_number.split("/")[0]
+            lead.save(update_fields=["org_code"])
+        Steps(case.published_on, hour=9).at(
+            0,
+            lambda: reply_publish(
+                letter=letter,
+                by=self.clerk(lead),
+                published_on=case.published_on,
+                index_number=case.index_number,
+            ),
+        )
+        self.summary.count("公开答复")
+
     def _seed_file(self, case: SeedCase, session: Session, people, body: str, staff):
         return ps.proposal_create(
             session=session,
@@ -289,6 +318,7 @@ class Loader:
             self.people()
             for case in SEED_CASES:
                 self.seed_case(case)
+                self.seed_publication(case)
             for case in DEMO_CASES:
                 self.demo_case(case)
         return self.summary

@@ -5,6 +5,7 @@ from .feedback import assignment_rehandle, feedback_submit
 from .letters import (
     reply_approve,
     reply_draft,
+    reply_generate,
     reply_return,
     reply_send,
     reply_submit,
@@ -19,6 +20,7 @@ __all__ = [
     "opinion_submit",
     "reply_approve",
     "reply_draft",
+    "reply_generate",
     "reply_return",
     "reply_send",
     "reply_submit",

@@ -24,9 +24,25 @@ from proposals.workflow import (
     take,
 )
 
-from ..models import ReplyLetter, ResultCategory
+from .. import richtext
+from ..models import LetterRevision, ReplyLetter, ResultCategory
 
 Disclosure = ReplyLetter.Disclosure
+Generation = ReplyLetter.Generation
+
+
+def _keep_revision(letter: ReplyLetter, by, note: str = "") -> LetterRevision:
+    """Keep the letter as it now stands as its current version."""
+    return LetterRevision.objects.create(
+        letter=letter,
+        version=letter.version,
+        body=letter.body,
+        result_category_id=letter.result_category_id,
+        disclosure=letter.disclosure,
+        saved_by=by,
+        saved_at=letter.updated_at,
+        note=note,
+    )
 
 
 def _check_category(assignment: Assignment, category: ResultCategory | None) -> None:
@@ -54,8 +70,13 @@ def reply_draft(
     result_category: ResultCategory | None = None,
     disclosure: str = Disclosure.PUBLIC,
     nondisclosure_reason: str = "",
+    generate: bool = False,
 ) -> ReplyLetter:
-    """Start the reply letter of the assignment's current round and return it."""
+    """Start the reply letter of the assignment's current round and return it.
+
+    With ``generate`` the draft is written from the agency's reply template by a
+    background task once this transaction commits; the clerk's page follows it.
+    """
     assignment = locked(assignment)
     require(by, "responses.draft_reply", assignment, "起草答复")
     if not assignment.owes_reply:
@@ -69,14 +90,20 @@ def reply_draft(
     letter = ReplyLetter.objects.create(
         assignment=assignment,
         round=assignment.round,
-        body=body.strip(),
+        body=richtext.normalise(body),
         result_category=result_category,
         disclosure=disclosure,
         nondisclosure_reason=reason,
         drafted_by=by,
         created_at=now,
         updated_at=now,
+        generation=Generation.QUEUED if generate else Generation.NONE,
     )
+    _keep_revision(letter, by, "起草")
+    if generate:
+        from ..tasks import generate_draft
+
+        transaction.on_commit(lambda: generate_draft.delay(letter.pk))
     record(
         proposal=assignment.proposal,
         verb=Verb.REPLY_DRAFTED,
@@ -100,15 +127,32 @@ def reply_update(
     nondisclosure_reason: str | None = None,
     document_number: str | None = None,
 ) -> ReplyLetter:
-    """Save changes to an editable letter, refusing if someone saved since ``expected_version``."""
+    """Save changes to a letter, refusing if someone saved since ``expected_version``.
+
+    A draft or a returned letter changes in place, keeping each version. A signed
+    letter not yet sent is frozen: changing it makes a new draft version that needs
+    a new signature (签发后修改). A sent letter cannot change.
+    """
     letter = locked(letter)
     require(by, "responses.draft_reply", letter, "修改答复")
-    if not letter.is_editable:
+    if not letter.is_editable and letter.status != ReplyLetter.Status.APPROVED:
         raise TransitionNotAllowed(f"答复函已{letter.get_status_display()},不能修改。")
     if expected_version is not None and expected_version != letter.version:
         raise EditConflict("答复函已被他人修改,您的修改未保存。请对照最新版本后再保存。")
+    if letter.status == ReplyLetter.Status.APPROVED:
+        assignment = letter.assignment
+        take(
+            letter,
+            "reopen",
+            by=by,
+            verb=Verb.REPLY_REOPENED,
+            proposal=assignment.proposal,
+            assignment=assignment,
+            note="已签发的答复函被修改,须重新审核签发。",
+            data={"reply": letter.pk, "version": letter.version},
+        )
     if body is not None:
-        letter.body = body.strip()
+        letter.body = richtext.normalise(body)
     if result_category is not None:
         _check_category(letter.assignment, result_category)
         letter.result_category = result_category
@@ -122,7 +166,52 @@ def reply_update(
         letter.document_number = document_number.strip()
     letter.version += 1
     letter.updated_at = clock.now()
+    if letter.generation == Generation.QUEUED:
+        letter.generation = Generation.NONE  # the clerk's own text wins over a pending draft
     letter.save()
+    _keep_revision(letter, by)
+    return letter
+
+
+def reply_generate(letter_id: int) -> ReplyLetter | None:
+    """Write a queued draft from the agency's reply template (the background task's work).
+
+    Only a letter still waiting for its draft is written, with a conditional update: a
+    clerk who saved text meanwhile keeps it, and a task delivered twice writes once.
+    """
+    from .. import drafting
+
+    letter = (
+        ReplyLetter.objects.select_related(
+            "assignment__agency",
+            "assignment__proposal__session",
+            "assignment__proposal__lead_proposer",
+        )
+        .filter(pk=letter_id, generation=Generation.QUEUED)
+        .first()
+    )
+    if letter is None:
+        return None
+    template = drafting.template_for(letter.assignment)
+    content = template.content if template else drafting.DEFAULT_TEMPLATE
+    try:
+        body = drafting.render_draft(
+            content, drafting.DraftContext.for_assignment(letter.assignment)
+        )
+    except drafting.TemplateError as error:
+        ReplyLetter.objects.filter(pk=letter.pk, generation=Generation.QUEUED).update(
+            generation=Generation.FAILED, generation_error=str(error)[:300]
+        )
+        return None
+    with transaction.atomic():
+        now = clock.now()
+        written = ReplyLetter.objects.filter(
+            pk=letter.pk, generation=Generation.QUEUED, version=letter.version
+        ).update(body=body, version=letter.version + 1, updated_at=now, generation=Generation.DONE)
+        if not written:
+            return None
+        letter.refresh_from_db()
+        _keep_revision(letter, None, "按模板生成")
     return letter
 
 

@@ -26,7 +26,9 @@ DEMO_USERS = [
 ]
 
 # Pages linked from a page; actions are POST-only and files are not pages.
-LINK = re.compile(r'href="((?:/(?:workspace|proposals|agency|letters|deadlines|inbox)/|\?)[^"#]*)"')
+LINK = re.compile(
+    r'href="((?:/(?:workspace|proposals|agency|letters|deadlines|inbox|disclosure)/|\?)[^"#]*)"'
+)
 
 
 @pytest.fixture(scope="module")

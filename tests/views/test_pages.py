@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from proposals.models import Assignment, Event, Proposal
+from responses import richtext
 from responses.models import CoHandlingOpinion, ContactLog, Feedback, ReplyLetter
 from tests import workflow as wf
 
@@ -220,7 +221,7 @@ def test_the_clerks_steps_from_sign_for_to_sending(world, client):
         )
     )
     assert "已被他人修改" in stale or "已被修改" in stale
-    assert ReplyLetter.objects.get(pk=letter.pk).body == wf.REPLY_TEXT
+    assert ReplyLetter.objects.get(pk=letter.pk).body == richtext.from_plain(wf.REPLY_TEXT)
     client.post(reverse("responses:submit", args=[letter.pk]))
 
     client.force_login(world.lead_leader)

@@ -88,6 +88,8 @@ OBJECT_URLS = [
     ("responses:return", "draft"),
     ("responses:send", "draft"),
     ("responses:rate", "letter"),
+    ("disclosure:preview", "letter"),
+    ("disclosure:publish", "letter"),
 ]
 
 

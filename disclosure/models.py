@@ -1,0 +1,139 @@
+"""Published replies (政府信息公开): each publication with its index number, and the
+per-agency, per-year counters the index numbers are taken from.
+
+A publication is written once, by ``disclosure.services.reply_publish``, and never
+changed or deleted: it is what the public reads.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from portal import clock
+from proposals.models import ProtectedFromDeletion
+from responses.models import ReplyLetter
+
+
+def serial_digits() -> int:
+    """How many digits the serial of an index number has (5 by default, 6 on some sites)."""
+    return int(settings.PORTAL.get("INDEX_SERIAL_DIGITS", 5))
+
+
+def format_index_number(org_code: str, year: int, serial: int) -> str:
+    """The index number (索引号) as disclosure portals write it: ``002489524/2023-00364``."""
+    return f"{org_code}/{year}-{serial:0{serial_digits()}d}"
+
+
+class IndexSerialQuerySet(models.QuerySet):
+    def delete(self):
+        raise ProtectedFromDeletion("索引号序号不能删除,否则会重复发号。")
+
+
+class IndexSerial(models.Model):
+    """The last serial an agency has given an index number in a year.
+
+    Publishing takes this row under a lock in the publishing transaction, so
+    concurrent publishers queue and a publication rolled back gives its number back.
+    """
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name="承办单位",
+        on_delete=models.PROTECT,
+        related_name="index_serials",
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    last = models.PositiveIntegerField("已用至序号", default=0)
+
+    objects = IndexSerialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "索引号序号"
+        verbose_name_plural = "索引号序号"
+        ordering = ["-year", "agency"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="one_index_serial_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.display_name} {self.year}年 已用至{self.last}号"
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedFromDeletion("索引号序号不能删除,否则会重复发号。")
+
+
+class PublicationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ProtectedFromDeletion("已公开的答复不能修改。")
+
+    def delete(self):
+        raise ProtectedFromDeletion("已公开的答复不能删除。")
+
+
+class Publication(models.Model):
+    """A reply letter as published (答复公开): the public version of its text, frozen
+    when it was published, with its disclosure metadata."""
+
+    GENRE_LETTER = "函"
+
+    letter = models.OneToOneField(
+        ReplyLetter, verbose_name="答复函", on_delete=models.PROTECT, related_name="publication"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name="承办单位",
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    serial = models.PositiveIntegerField("序号")
+    index_number = models.CharField("索引号", max_length=40, unique=True)
+    title = models.CharField("标题", max_length=300)
+    body = models.TextField("公开文本", help_text="隐去提出人联系方式和标记内容后的答复正文。")
+    document_number = models.CharField("发文字号", max_length=50, blank=True)
+    written_on = models.DateField("成文日期", null=True, blank=True)
+    published_on = models.DateField("发布日期")
+    publisher = models.CharField("发布机构", max_length=100)
+    topic = models.ForeignKey(
+        "proposals.Topic",
+        verbose_name="主题分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    genre = models.CharField("体裁分类", max_length=20, default=GENRE_LETTER)
+    disclosure = models.CharField("公开方式", max_length=12, choices=ReplyLetter.Disclosure.choices)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发布操作时间", default=clock.now)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "答复公开"
+        verbose_name_plural = "答复公开"
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "serial"], name="one_publication_per_serial"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["published_on"], name="publication_published_on"),
+            models.Index(fields=["agency", "published_on"], name="publication_agency_date"),
+            models.Index(fields=["topic", "published_on"], name="publication_topic_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index_number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProtectedFromDeletion("已公开的答复不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedFromDeletion("已公开的答复不能删除。")

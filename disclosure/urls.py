@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "disclosure"
+
+urlpatterns = [
+    path("letters/<int:letter_pk>/preview/", views.preview, name="preview"),
+    path("letters/<int:letter_pk>/publish/", views.publish, name="publish"),
+]

@@ -1,0 +1,80 @@
+"""The public version of a reply, previewed by its agency and the committee staff, and
+published by the agency. The reading page for the public reads ``Publication``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from portal.forms import apply_workflow_error
+from proposals.errors import WorkflowError
+from proposals.selectors import can
+from responses.models import ReplyLetter
+
+from . import services
+from .forms import PublishForm
+from .models import Publication, serial_digits
+from .redaction import redact
+
+
+def _previewable_letter(request, letter_pk: int) -> ReplyLetter:
+    letter = get_object_or_404(
+        ReplyLetter.objects.visible_to(request.user).select_related(
+            "assignment__agency",
+            "assignment__proposal__session",
+            "assignment__proposal__topic__parent",
+        ),
+        pk=letter_pk,
+    )
+    if not can(request.user, "disclosure.preview_reply", letter):
+        raise PermissionDenied
+    return letter
+
+
+def _page(request, letter: ReplyLetter, form: PublishForm):
+    published = Publication.objects.filter(letter=letter).select_related("topic__parent").first()
+    context = {"letter": letter, "proposal": letter.assignment.proposal, "form": form}
+    if published:
+        context.update(publication=published, published=True)
+    else:
+        agency = letter.assignment.agency
+        refusal = services.publication_refusal(letter)
+        preview = services.publication_preview(letter)
+        context.update(
+            publication=preview,
+            published=False,
+            removals=redact(letter).removals,
+            refusal=refusal,
+            can_publish=refusal is None and can(request.user, "disclosure.publish_reply", letter),
+            index_pattern=f"{agency.org_code}/{preview.year}-{'N' * serial_digits()}",
+        )
+    return render(request, "disclosure/preview.html", context)
+
+
+@login_required
+def preview(request, letter_pk: int):
+    """The public version of a letter and its disclosure metadata, as they will be published
+    (or, once published, as they were)."""
+    letter = _previewable_letter(request, letter_pk)
+    return _page(request, letter, PublishForm())
+
+
+@login_required
+@require_POST
+def publish(request, letter_pk: int):
+    letter = _previewable_letter(request, letter_pk)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            publication = services.reply_publish(
+                letter=letter, by=request.user, published_on=form.cleaned_data["published_on"]
+            )
+        except WorkflowError as error:
+            apply_workflow_error(form, error)
+        else:
+            messages.success(request, f"答复已公开,索引号{publication.index_number}。")
+            return redirect("disclosure:preview", letter_pk=letter.pk)
+    return _page(request, letter, form)
