@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from agencies.models import AgencyMembership, Body
@@ -143,3 +144,23 @@ def world(db) -> World:
         other_proposer=_proposer("other_proposer", "邱小燕"),
         stranger=factories.UserFactory(username="stranger"),
     )
+
+
+# The data migrations that seed what every installation starts with.
+SEED_MIGRATIONS = [
+    "proposals.migrations.0002_national_topics",
+    "responses.migrations.0002_result_categories",
+    "deadlines.migrations.0002_seed_calendar_and_rules",
+    "responses.migrations.0004_default_templates_and_html_bodies",
+]
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The seeded topics, result classes, working calendar and deadline rules.
+
+    Tests that commit (a live server, several connections) start after a flush by an
+    earlier one has emptied these tables; the seeds only add what is missing.
+    """
+    for name in SEED_MIGRATIONS:
+        importlib.import_module(name).seed(apps, None)

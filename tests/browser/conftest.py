@@ -4,36 +4,16 @@ Playwright drives Debian's own Chromium (``executable_path``); it never download
 Set ``PORTAL_SCREENSHOT_DIR`` to keep full-page screenshots of the pages a test names.
 """
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from tests.conftest import chromium_path
 
 # The password ``tests.factories.UserFactory`` gives every user.
 PASSWORD = "correct horse battery staple"
 TIMEOUT_MS = 10_000
-
-# The data migrations that seed what every installation starts with.
-SEED_MIGRATIONS = [
-    "proposals.migrations.0002_national_topics",
-    "responses.migrations.0002_result_categories",
-    "deadlines.migrations.0002_seed_calendar_and_rules",
-]
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    """The seeded topics, result classes, working calendar and deadline rules.
-
-    The browser tests commit (the server thread must see their data), and a flush by an
-    earlier test empties these tables; the seeds only add what is missing.
-    """
-    for name in SEED_MIGRATIONS:
-        importlib.import_module(name).seed(apps, None)
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,11 @@ from disclosure.services import reply_publish
 
 from . import cases
 
-# serialized_rollback: each test starts again from the seeded vocabularies (result categories).
+# Each test commits from several connections; the seeded vocabularies are put back first.
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded"),
 ]
 
 THREADS = 6
