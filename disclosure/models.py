@@ -77,9 +77,20 @@ class Publication(models.Model):
 
     GENRE_LETTER = "函"
 
+    class Source(models.TextChoices):
+        PORTAL = "portal", "本平台办理"
+        IMPORTED = "imported", "导入的已公开答复"
+
     letter = models.OneToOneField(
-        ReplyLetter, verbose_name="答复函", on_delete=models.PROTECT, related_name="publication"
+        ReplyLetter,
+        verbose_name="答复函",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publication",
+        help_text="导入的已公开答复没有对应的答复函。",
     )
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.PORTAL)
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name="承办单位",
@@ -104,9 +115,28 @@ class Publication(models.Model):
         related_name="publications",
     )
     genre = models.CharField("体裁分类", max_length=20, default=GENRE_LETTER)
+    # What the public browses and cites by, copied from the case when published (or read
+    # from an imported page), so the public pages read one table.
+    kind = models.CharField("类别", max_length=10, blank=True, help_text="建议或提案")
+    session_label = models.CharField("会议", max_length=100, blank=True)
+    proposal_number = models.CharField("建议提案编号", max_length=30, blank=True)
+    proposal_title = models.CharField("建议提案标题", max_length=300, blank=True)
+    result_category = models.CharField("办理结果", max_length=30, blank=True)
+    addressees = models.JSONField("提出人", default=list, blank=True)
+    co_handlers = models.JSONField("会办单位", default=list, blank=True)
+    signed_on = models.DateField("签发日期", null=True, blank=True)
+    # Kept for committee staff, never shown on a public page.
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
+    source_file = models.CharField("来源文件", max_length=300, blank=True)
     disclosure = models.CharField("公开方式", max_length=12, choices=ReplyLetter.Disclosure.choices)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField("发布操作时间", default=clock.now)
 
@@ -125,6 +155,12 @@ class Publication(models.Model):
             models.Index(fields=["published_on"], name="publication_published_on"),
             models.Index(fields=["agency", "published_on"], name="publication_agency_date"),
             models.Index(fields=["topic", "published_on"], name="publication_topic_date"),
+            models.Index(fields=["year", "published_on"], name="publication_year_date"),
+            models.Index(fields=["session_label", "published_on"], name="publication_session_date"),
+            models.Index(
+                fields=["result_category", "published_on"], name="publication_category_date"
+            ),
+            models.Index(fields=["proposal_number"], name="publication_proposal_number"),
         ]
 
     def __str__(self) -> str:

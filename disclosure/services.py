@@ -82,6 +82,21 @@ def publication_preview(letter: ReplyLetter, published_on: date | None = None) -
         topic=assignment.proposal.topic,
         genre=Publication.GENRE_LETTER,
         disclosure=letter.disclosure,
+        kind=assignment.proposal.get_kind_display(),
+        session_label=assignment.proposal.session.label,
+        proposal_number=assignment.proposal.number,
+        proposal_title=assignment.proposal.title,
+        result_category=letter.result_category.name if letter.result_category else "",
+        addressees=[p.name for p in assignment.proposal.proposers()],
+        co_handlers=[
+            a.agency.display_name
+            for a in assignment.proposal.assignments.active()
+            .filter(mode=assignment.Mode.CO)
+            .select_related("agency")
+        ],
+        signed_on=letter.approved_at.date() if letter.approved_at else None,
+        contact_name=agency.contact_name,
+        contact_phone=agency.contact_phone,
     )
 
 
