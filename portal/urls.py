@@ -10,6 +10,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
+    path("replies/", include("disclosure.public_urls")),
     path("preferences/text-size/", views.set_text_size, name="set_text_size"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("proposals/", include("proposals.urls")),

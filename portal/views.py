@@ -5,13 +5,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.roles import roles_of
+from disclosure import public
+from disclosure.models import Publication
 from proposals.models import Proposal, Session
 
 from .context_processors import TEXT_SIZE_COOKIE
 
 
 def home(request):
-    """The front page: the portal is up, what it holds, and the way in."""
+    """The front page: the latest published replies, ways to find more, and the way in."""
     counts = dict(
         Proposal.objects.exclude(status=Proposal.Status.DRAFT)
         .values_list("status")
@@ -19,6 +21,10 @@ def home(request):
         .values_list("status", "n")
     )
     statuses = [(label, counts.get(value, 0)) for value, label in Proposal.Status.choices[1:]]
+    browse = public.facets()
+    latest = Publication.objects.select_related("agency").defer(
+        "body", "contact_name", "contact_phone"
+    )[:10]
     return render(
         request,
         "home.html",
@@ -26,6 +32,9 @@ def home(request):
             "statuses": statuses,
             "total": sum(counts.values()),
             "sessions": Session.objects.all()[:8],
+            "form": public.ReplyFilter(facets=browse),
+            "browse": browse,
+            "latest": latest,
         },
     )
 

@@ -1,0 +1,138 @@
+"""The public portal: published replies to read, filter and cite, without signing in.
+
+Every page reads ``Publication`` only, so nothing that is not published can appear
+here: a letter not yet published, withheld (不予公开) or only on request has no row.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from agencies.models import Agency
+from proposals.models import Topic
+
+from .models import Publication
+
+PAGE_SIZE = 20
+SORTS = {
+    "new": ("-published_on", "-id"),
+    "old": ("published_on", "id"),
+}
+
+
+class ReplyFilter(forms.Form):
+    q = forms.CharField(label="关键词", required=False, max_length=100)
+    agency = forms.ModelChoiceField(
+        label="承办单位", queryset=Agency.objects.none(), required=False, empty_label="全部单位"
+    )
+    year = forms.TypedChoiceField(label="年份", coerce=int, required=False, empty_value=None)
+    session = forms.ChoiceField(label="会议", required=False)
+    category = forms.ChoiceField(label="办理结果", required=False)
+    topic = forms.ModelChoiceField(
+        label="主题分类", queryset=Topic.objects.none(), required=False, empty_label="全部主题"
+    )
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[("new", "发布日期从新到旧"), ("old", "发布日期从旧到新")],
+    )
+
+    def __init__(self, *args, facets: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=facets["agencies"]).order_by(
+            "name"
+        )
+        self.fields["topic"].queryset = Topic.objects.filter(pk__in=facets["topics"]).order_by(
+            "position", "name"
+        )
+        self.fields["year"].choices = [("", "全部年份")] + [(y, f"{y}年") for y in facets["years"]]
+        self.fields["session"].choices = [("", "全部会议")] + [(s, s) for s in facets["sessions"]]
+        self.fields["category"].choices = [("", "全部结果")] + [
+            (c, c) for c in facets["categories"]
+        ]
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"id_{name}")
+
+
+def facets() -> dict:
+    """What the public can browse by: one grouped query over the published replies."""
+    rows = list(
+        Publication.objects.order_by()
+        .values("agency_id", "year", "session_label", "result_category", "topic_id")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "agencies": sorted({r["agency_id"] for r in rows}),
+        "years": sorted({r["year"] for r in rows}, reverse=True),
+        "sessions": sorted({r["session_label"] for r in rows if r["session_label"]}),
+        "categories": sorted({r["result_category"] for r in rows if r["result_category"]}),
+        "topics": sorted({r["topic_id"] for r in rows if r["topic_id"]}),
+        "total": sum(r["n"] for r in rows),
+    }
+
+
+def _contains(queryset, q: str):
+    for term in q.split():
+        queryset = queryset.filter(
+            Q(title__icontains=term)
+            | Q(proposal_title__icontains=term)
+            | Q(proposal_number=term.removeprefix("第").removesuffix("号"))
+            | Q(index_number__icontains=term)
+            | Q(body__icontains=term)
+        )
+    return queryset
+
+
+def filtered(data) -> tuple[ReplyFilter, object, str]:
+    """The published replies the filters choose, and the form that chose them."""
+    form = ReplyFilter(data or None, facets=facets())
+    replies = Publication.objects.select_related("agency", "topic")
+    q = ""
+    if form.is_bound:
+        form.is_valid()  # a value that is not among the choices is left out, not an error page
+        d = {name: None for name in form.fields} | {"q": ""} | form.cleaned_data
+        if d["agency"]:
+            replies = replies.filter(agency=d["agency"])
+        if d["year"]:
+            replies = replies.filter(year=d["year"])
+        if d["session"]:
+            replies = replies.filter(session_label=d["session"])
+        if d["category"]:
+            replies = replies.filter(result_category=d["category"])
+        if d["topic"]:
+            replies = replies.filter(topic=d["topic"])
+        q = d["q"].strip()
+        if q:
+            replies = _contains(replies, q)
+        replies = replies.order_by(*SORTS.get(d["sort"] or "new", SORTS["new"]))
+        form.ignored = [form.fields[name].label for name in form.errors]
+    else:
+        replies = replies.order_by(*SORTS["new"])
+    return form, replies, q
+
+
+def reply_list(request):
+    form, replies, q = filtered(request.GET)
+    page = Paginator(replies.defer("body", "contact_name", "contact_phone"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "public/list.html",
+        {"form": form, "page": page, "q": q, "query": query.urlencode()},
+    )
+
+
+def reply_detail(request, pk: int):
+    reply = get_object_or_404(Publication.objects.select_related("agency", "topic"), pk=pk)
+    return render(request, "public/detail.html", {"reply": reply})
+
+
+def reply_print(request, pk: int):
+    reply = get_object_or_404(Publication.objects.select_related("agency", "topic"), pk=pk)
+    return render(request, "public/print.html", {"reply": reply})

@@ -1,0 +1,143 @@
+"""The public portal: published replies for everyone, and nothing else."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from disclosure.models import Publication
+from disclosure.services import reply_publish
+from responses.models import ReplyLetter
+from tests.disclosure import cases
+
+
+def publish(world, **kwargs) -> Publication:
+    letter = cases.sent(world, **kwargs)
+    return reply_publish(letter=letter, by=world.lead_clerk)
+
+
+def text(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_list_detail_and_print_pages_show_a_published_reply(world, client):
+    reply = publish(world, document_number="杭民函〔2026〕12号")
+    listing = text(client.get(reverse("public:list")))
+    assert reply.title in listing and reply.index_number in listing
+    page = text(client.get(reverse("public:detail", args=[reply.pk])))
+    for value in (
+        reply.index_number,
+        "主动公开",
+        "杭民函〔2026〕12号",
+        reply.publisher,
+        reply.published_on.strftime("%Y-%m-%d"),
+        "函",
+        "现答复如下",
+        "关于完善“15分钟公共服务圈”的建议",
+    ):
+        assert value in page, value
+    printed = text(client.get(reverse("public:print", args=[reply.pk])))
+    assert reply.index_number in printed and "现答复如下" in printed
+    assert text(client.get(reverse("home"))).count(reply.title) == 1
+
+
+def test_what_is_not_published_is_not_public(world, client):
+    published = publish(world)
+    sent_only = cases.sent(world, title="关于路灯维修的建议")
+    withheld = cases.sent(
+        world,
+        title="关于不宜公开事项的建议",
+        disclosure=ReplyLetter.Disclosure.WITHHELD,
+        reason="涉及个人隐私。",
+    )
+    pages = [
+        text(client.get(reverse("home"))),
+        text(client.get(reverse("public:list"))),
+        text(client.get(reverse("public:list"), {"q": "路灯"})),
+        text(client.get(reverse("public:list"), {"q": "不宜公开"})),
+    ]
+    for page in pages:
+        assert sent_only.assignment.proposal.title not in page
+        assert withheld.assignment.proposal.title not in page
+    assert client.get(reverse("public:detail", args=[published.pk + 100])).status_code == 404
+    assert client.get(reverse("public:print", args=[published.pk + 100])).status_code == 404
+
+
+def test_the_public_version_hides_the_proposers_contact_details(world, client):
+    proposer = world.lead_proposer
+    proposer.phone = "13812345678"
+    proposer.email = "qiminmin@example.com"
+    proposer.save()
+    body = (
+        "戚敏敏委员:\n现答复如下。您留下的手机13812345678和邮箱qiminmin@example.com已收悉。\n"
+        "(联系人:吴强,联系电话:89586323)"
+    )
+    reply = publish(world, body=body)
+    page = text(client.get(reverse("public:detail", args=[reply.pk])))
+    assert "13812345678" not in page and "qiminmin@example.com" not in page
+    assert "89586323" in page, "the agency's own contact line is published"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "养老服务的建议"}, {"养老"}),
+        ({"q": "公交 线路"}, {"公交"}),
+        ({"q": "地铁"}, set()),
+        ({"q": "第2号"}, {"公交"}),
+        ({"category": "解决采纳"}, {"养老", "公交"}),
+        ({"sort": "old"}, {"养老", "公交"}),
+        ({"year": "1999"}, {"养老", "公交"}),
+        ({"page": "abc"}, {"养老", "公交"}),
+        ({"agency": "99999"}, {"养老", "公交"}),
+    ],
+)
+def test_filters_and_search_combine_and_bad_values_are_calm(world, client, params, expected):
+    publish(world, title="关于养老服务的建议")
+    bus = publish(world, title="关于公交线路的建议")
+    assert bus.proposal_number == "2"
+    page = text(client.get(reverse("public:list"), params))
+    shown = {word for word in ("养老", "公交") if f"关于{word}" in page}
+    assert shown == expected
+    if not expected:
+        assert "没有找到符合条件的答复" in page and "减少关键词" in page
+    if "year" in params or "agency" in params:
+        assert "已忽略" in page
+
+
+def test_an_agencys_replies_by_filter(world, client):
+    publish(world, title="关于养老服务的建议")
+    other = reply_publish(
+        letter=cases.sent_by_co_agency(world, title="关于医疗服务的建议"), by=world.co_clerk
+    )
+    page = text(client.get(reverse("public:list"), {"agency": other.agency_id}))
+    assert "关于医疗服务的建议" in page and "关于养老服务的建议" not in page
+
+
+def _queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [("public:list", {}), ("public:list", {"q": "答复"}), ("home", {})]
+)
+def test_public_lists_use_the_same_queries_for_2_and_6_replies(world, client, name, params):
+    for n in range(2):
+        publish(world, title=f"关于第{n}件事的建议")
+    few = _queries(client, reverse(name), params)
+    for n in range(2, 6):
+        publish(world, title=f"关于第{n}件事的建议")
+    assert _queries(client, reverse(name), params) == few
+    assert few <= 8
+
+
+def test_the_detail_page_reads_in_few_queries(world, client, django_assert_max_num_queries):
+    reply = publish(world)
+    with django_assert_max_num_queries(3):
+        client.get(reverse("public:detail", args=[reply.pk]))
+    assert datetime.date.today() >= reply.published_on
