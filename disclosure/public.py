@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from agencies.models import Agency
+from portal.script import to_simplified
 from proposals.models import Topic
 
 from .models import Publication
@@ -104,7 +105,7 @@ def filtered(data) -> tuple[ReplyFilter, object, str]:
             replies = replies.filter(result_category=d["category"])
         if d["topic"]:
             replies = replies.filter(topic=d["topic"])
-        q = d["q"].strip()
+        q = to_simplified(d["q"].strip())
         if q:
             replies = _contains(replies, q)
         replies = replies.order_by(*SORTS.get(d["sort"] or "new", SORTS["new"]))

@@ -9,6 +9,7 @@ def portal(request):
     return {
         "roles": roles_of(user) if user is not None else None,
         "large_text": request.COOKIES.get(TEXT_SIZE_COOKIE) == "large",
+        "traditional": request.COOKIES.get("portal_script") == "hant",
         "debug": settings.DEBUG,
     }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("replies/", include("disclosure.public_urls")),
     path("preferences/text-size/", views.set_text_size, name="set_text_size"),
+    path("preferences/script/", views.set_script, name="set_script"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("proposals/", include("proposals.urls")),
     path("agency/", include("agencies.urls")),

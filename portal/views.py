@@ -10,6 +10,7 @@ from disclosure.models import Publication
 from proposals.models import Proposal, Session
 
 from .context_processors import TEXT_SIZE_COOKIE
+from .script import SCRIPT_COOKIE, TRADITIONAL
 
 
 def home(request):
@@ -67,6 +68,22 @@ def set_text_size(request):
         response.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax")
     else:
         response.delete_cookie(TEXT_SIZE_COOKIE)
+    return response
+
+
+@require_POST
+def set_script(request):
+    """Switch between Simplified and Traditional characters; remembered for a year."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if request.POST.get("script") == TRADITIONAL:
+        response.set_cookie(SCRIPT_COOKIE, TRADITIONAL, max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(SCRIPT_COOKIE)
     return response
 
 
