@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import public
+from . import export, public
 
 app_name = "public"
 
 urlpatterns = [
     path("", public.reply_list, name="list"),
+    path("export.csv", export.export_csv, name="export_csv"),
+    path("export.json", export.export_json, name="export_json"),
     path("<int:pk>/", public.reply_detail, name="detail"),
     path("<int:pk>/print/", public.reply_print, name="print"),
 ]

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from disclosure import feeds, sitemaps
 
 from . import views
 
@@ -11,6 +14,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
     path("replies/", include("disclosure.public_urls")),
+    path("feeds/replies.atom", feeds.LatestReplies(), name="feed_replies"),
+    path("feeds/agencies/<int:pk>/replies.atom", feeds.AgencyReplies(), name="feed_agency"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"replies": sitemaps.ReplySitemap}},
+        name="sitemap",
+    ),
     path("preferences/text-size/", views.set_text_size, name="set_text_size"),
     path("preferences/script/", views.set_script, name="set_script"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,0 +1,72 @@
+"""Feeds, the sitemap and the open-data exports carry published replies only."""
+
+import csv
+import io
+import json
+
+from django.urls import reverse
+
+from disclosure.services import reply_publish
+from responses.models import ReplyLetter
+from tests.disclosure import cases
+
+
+def setup_replies(world):
+    published = reply_publish(
+        letter=cases.sent(world, title="关于养老服务的建议"), by=world.lead_clerk
+    )
+    other = reply_publish(
+        letter=cases.sent_by_co_agency(world, title="关于医疗服务的建议"), by=world.co_clerk
+    )
+    cases.sent(world, title="关于尚未公开事项的建议")
+    cases.sent(
+        world,
+        title="关于不予公开事项的建议",
+        disclosure=ReplyLetter.Disclosure.WITHHELD,
+        reason="涉及个人隐私。",
+    )
+    return published, other
+
+
+def streamed(response) -> str:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def test_the_feeds_list_published_replies(world, client):
+    published, other = setup_replies(world)
+    feed = client.get(reverse("feed_replies")).content.decode()
+    assert "<feed" in feed and published.title in feed and other.title in feed
+    assert "尚未公开事项" not in feed and "不予公开事项" not in feed
+    agency = client.get(reverse("feed_agency", args=[other.agency_id])).content.decode()
+    assert other.title in agency and published.title not in agency
+    assert client.get(reverse("feed_agency", args=[99999])).status_code == 404
+
+
+def test_the_sitemap_lists_every_published_reply(world, client):
+    published, other = setup_replies(world)
+    sitemap = client.get(reverse("sitemap")).content.decode()
+    for reply in (published, other):
+        assert reverse("public:detail", args=[reply.pk]) in sitemap
+    assert sitemap.count("<url>") == 2
+
+
+def test_exports_stream_the_filtered_replies_without_contact_details(world, client):
+    world.lead_agency.contact_name = "吴强"
+    world.lead_agency.contact_phone = "89586323"
+    world.lead_agency.save()
+    published, other = setup_replies(world)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(streamed(client.get(reverse("public:export_csv"))).lstrip("\ufeff"))
+        )
+    )
+    assert {r["索引号"] for r in rows} == {published.index_number, other.index_number}
+    assert all("联系人" not in key for key in rows[0])
+
+    data = json.loads(
+        streamed(client.get(reverse("public:export_json"), {"agency": other.agency_id}))
+    )
+    assert [d["index_number"] for d in data] == [other.index_number]
+    assert data[0]["text"] and "contact_name" not in data[0]
+    assert "尚未公开事项" not in json.dumps(data, ensure_ascii=False)
