@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import IndexSerial, Publication
+from .models import IndexSerial, Publication, PublicationSearch, PublicationStats
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,3 +36,20 @@ class IndexSerialAdmin(ReadOnlyAdmin):
     list_filter = ("year",)
     search_fields = ("agency__name", "agency__org_code")
     list_select_related = ("agency",)
+
+
+@admin.register(PublicationSearch)
+class PublicationSearchAdmin(ReadOnlyAdmin):
+    """The search rows, to look at what jieba made of a publication; rebuilt by
+    ``manage.py rebuild_search_index``."""
+
+    list_display = ("publication", "indexed_at")
+    search_fields = ("publication__index_number", "publication__title")
+    list_select_related = ("publication",)
+    exclude = ("document",)
+
+
+@admin.register(PublicationStats)
+class PublicationStatsAdmin(ReadOnlyAdmin):
+    list_display = ("publication", "views")
+    list_select_related = ("publication",)

@@ -8,6 +8,7 @@ changed or deleted: it is what the public reads.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from portal import clock
@@ -98,8 +99,12 @@ class Publication(models.Model):
         related_name="publications",
     )
     year = models.PositiveSmallIntegerField("年份")
-    serial = models.PositiveIntegerField("序号")
-    index_number = models.CharField("索引号", max_length=40, unique=True)
+    serial = models.PositiveIntegerField(
+        "序号", null=True, blank=True, help_text="导入的答复没有本单位索引号时为空。"
+    )
+    index_number = models.CharField(
+        "索引号", max_length=40, blank=True, help_text="导入的页面未写索引号时为空。"
+    )
     title = models.CharField("标题", max_length=300)
     body = models.TextField("公开文本", help_text="隐去提出人联系方式和标记内容后的答复正文。")
     document_number = models.CharField("发文字号", max_length=50, blank=True)
@@ -129,6 +134,12 @@ class Publication(models.Model):
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=50, blank=True)
     source_file = models.CharField("来源文件", max_length=300, blank=True)
+    fingerprint = models.CharField(
+        "正文指纹",
+        max_length=64,
+        blank=True,
+        help_text="导入的答复正文(去空白)的 SHA-256,用于识别重复导入。",
+    )
     disclosure = models.CharField("公开方式", max_length=12, choices=ReplyLetter.Disclosure.choices)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -149,6 +160,22 @@ class Publication(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "year", "serial"], name="one_publication_per_serial"
+            ),
+            models.UniqueConstraint(
+                fields=["index_number"],
+                condition=~models.Q(index_number=""),
+                name="unique_publication_index_number",
+            ),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~models.Q(fingerprint=""),
+                name="unique_publication_fingerprint",
+            ),
+            # Only an imported page may lack an index number: the portal always gives one.
+            models.CheckConstraint(
+                condition=models.Q(source="imported")
+                | (~models.Q(index_number="") & models.Q(serial__isnull=False)),
+                name="portal_publication_has_index_number",
             ),
         ]
         indexes = [
@@ -173,3 +200,55 @@ class Publication(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ProtectedFromDeletion("已公开的答复不能删除。")
+
+
+class PublicationSearch(models.Model):
+    """The search index of one publication, kept beside it so the publication stays frozen.
+
+    Written by ``disclosure.search.index``. ``title_tokens`` and ``body_tokens`` are the
+    jieba words of the title (with the proposal's title) and of the plain body, separated
+    by spaces; on PostgreSQL ``document`` is their tsvector (title weighted A, body B) and
+    ``plain`` (title, numbers and plain body, lowercased) carries a trigram index. Both
+    GIN indexes and the ``pg_trgm`` extension are created by the migration on PostgreSQL
+    only; on SQLite ``document`` stays empty and search falls back to containment.
+    """
+
+    publication = models.OneToOneField(
+        Publication,
+        verbose_name="答复公开",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+    )
+    title_tokens = models.TextField("标题分词", blank=True)
+    body_tokens = models.TextField("正文分词", blank=True)
+    document = SearchVectorField("全文检索向量", null=True, blank=True)
+    plain = models.TextField("检索文本", blank=True)
+    indexed_at = models.DateTimeField("索引时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "答复检索索引"
+        verbose_name_plural = "答复检索索引"
+
+    def __str__(self) -> str:
+        return f"检索索引:{self.publication_id}"
+
+
+class PublicationStats(models.Model):
+    """How often a published reply has been read (kept apart: publications never change)."""
+
+    publication = models.OneToOneField(
+        Publication,
+        verbose_name="答复公开",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stats",
+    )
+    views = models.PositiveIntegerField("浏览次数", default=0)
+
+    class Meta:
+        verbose_name = "浏览次数"
+        verbose_name_plural = "浏览次数"
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}: {self.views}"

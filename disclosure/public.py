@@ -6,15 +6,23 @@ here: a letter not yet published, withheld (不予公开) or only on request has
 
 from __future__ import annotations
 
+import io
+
+import segno
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import condition
 
 from agencies.models import Agency
 from portal.script import to_simplified
 from proposals.models import Topic
 
+from . import counting, search
+from .caching import cached_public_page
 from .models import Publication
 
 PAGE_SIZE = 20
@@ -38,8 +46,14 @@ class ReplyFilter(forms.Form):
     sort = forms.ChoiceField(
         label="排序",
         required=False,
-        choices=[("new", "发布日期从新到旧"), ("old", "发布日期从旧到新")],
+        choices=[
+            ("", "相关度(有关键词时)"),
+            ("new", "发布日期从新到旧"),
+            ("old", "发布日期从旧到新"),
+        ],
     )
+
+    explanation = ""
 
     def __init__(self, *args, facets: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,18 +89,6 @@ def facets() -> dict:
     }
 
 
-def _contains(queryset, q: str):
-    for term in q.split():
-        queryset = queryset.filter(
-            Q(title__icontains=term)
-            | Q(proposal_title__icontains=term)
-            | Q(proposal_number=term.removeprefix("第").removesuffix("号"))
-            | Q(index_number__icontains=term)
-            | Q(body__icontains=term)
-        )
-    return queryset
-
-
 def filtered(data) -> tuple[ReplyFilter, object, str]:
     """The published replies the filters choose, and the form that chose them."""
     form = ReplyFilter(data or None, facets=facets())
@@ -107,19 +109,26 @@ def filtered(data) -> tuple[ReplyFilter, object, str]:
             replies = replies.filter(topic=d["topic"])
         q = to_simplified(d["q"].strip())
         if q:
-            replies = _contains(replies, q)
-        replies = replies.order_by(*SORTS.get(d["sort"] or "new", SORTS["new"]))
+            replies, form.explanation = search.search(replies, q)
+        if d["sort"] in SORTS or not q:
+            replies = replies.order_by(*SORTS.get(d["sort"] or "new", SORTS["new"]))
         form.ignored = [form.fields[name].label for name in form.errors]
     else:
         replies = replies.order_by(*SORTS["new"])
     return form, replies, q
 
 
+@cached_public_page
 def reply_list(request):
     form, replies, q = filtered(request.GET)
-    page = Paginator(replies.defer("body", "contact_name", "contact_phone"), PAGE_SIZE).get_page(
+    if not q:
+        replies = replies.defer("body")
+    page = Paginator(replies.defer("contact_name", "contact_phone"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    if q:
+        for reply in page.object_list:
+            reply.snippet = search.snippet(reply, q)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -129,11 +138,40 @@ def reply_list(request):
     )
 
 
+def _last_modified(request, pk: int):
+    # A publication never changes after it is written; its page changes with the portal's
+    # templates, which the version of the cached pages covers.
+    return Publication.objects.filter(pk=pk).values_list("created_at", flat=True).first()
+
+
+@condition(last_modified_func=_last_modified)
 def reply_detail(request, pk: int):
-    reply = get_object_or_404(Publication.objects.select_related("agency", "topic"), pk=pk)
-    return render(request, "public/detail.html", {"reply": reply})
+    response = _detail_page(request, pk)
+    if response.status_code == 200:
+        counting.seen(pk)
+    return response
 
 
+@cached_public_page
+def _detail_page(request, pk: int):
+    reply = get_object_or_404(Publication.objects.select_related("agency", "topic", "stats"), pk=pk)
+    views = (reply.stats.views if hasattr(reply, "stats") else 0) + counting.pending(pk)
+    return render(request, "public/detail.html", {"reply": reply, "views": views})
+
+
+@condition(last_modified_func=_last_modified)
+@cached_public_page
 def reply_print(request, pk: int):
     reply = get_object_or_404(Publication.objects.select_related("agency", "topic"), pk=pk)
     return render(request, "public/print.html", {"reply": reply})
+
+
+def reply_qr(request, pk: int):
+    """A QR code of the reply's address, for printed copies and screens (SVG)."""
+    get_object_or_404(Publication.objects.only("pk"), pk=pk)
+    url = request.build_absolute_uri(reverse("public:detail", args=[pk]))
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=4, title="本页网址二维码")
+    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

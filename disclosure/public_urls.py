@@ -10,4 +10,5 @@ urlpatterns = [
     path("export.json", export.export_json, name="export_json"),
     path("<int:pk>/", public.reply_detail, name="detail"),
     path("<int:pk>/print/", public.reply_print, name="print"),
+    path("<int:pk>/qr.svg", public.reply_qr, name="qr"),
 ]

@@ -22,6 +22,7 @@ from proposals.models import Verb
 from proposals.workflow import locked, record, require
 from responses.models import ReplyLetter
 
+from . import search
 from .models import IndexSerial, Publication, format_index_number, serial_digits
 from .redaction import public_version
 
@@ -202,4 +203,5 @@ def reply_publish(
         },
     )
     deadlines.meet(assignment, [Step.PUBLICATION], round=letter.round)
+    search.index_on_commit(publication)
     return publication

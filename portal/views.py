@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.roles import roles_of
@@ -55,6 +56,9 @@ def workspace(request):
     return render(request, "no_role.html")
 
 
+# The display choices only set a cookie of the reader's own; without a token they can
+# sit on cached public pages shared by every anonymous reader.
+@csrf_exempt
 @require_POST
 def set_text_size(request):
     """Switch large text on or off; remembered in a cookie for a year."""
@@ -71,6 +75,7 @@ def set_text_size(request):
     return response
 
 
+@csrf_exempt
 @require_POST
 def set_script(request):
     """Switch between Simplified and Traditional characters; remembered for a year."""

@@ -41,6 +41,16 @@ def pytest_configure(config):
 
     # Hashing test users' passwords at full strength would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts with an empty cache of its own (see ``fresh_cache``), never a shared one.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 def pytest_collection_modifyitems(config, items):

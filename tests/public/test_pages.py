@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -118,6 +119,8 @@ def test_an_agencys_replies_by_filter(world, client):
 
 
 def _queries(client, url, params=None) -> int:
+    """Queries of the page as rendered, not as served from the cache."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url, params or {}).status_code == 200
     return len(captured)
@@ -141,3 +144,44 @@ def test_the_detail_page_reads_in_few_queries(world, client, django_assert_max_n
     with django_assert_max_num_queries(3):
         client.get(reverse("public:detail", args=[reply.pk]))
     assert datetime.date.today() >= reply.published_on
+
+
+def test_anonymous_pages_are_cached_until_a_reply_is_published(
+    world, client, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = publish(world, title="关于养老服务的建议")
+    assert "关于养老服务的建议" in text(client.get(reverse("public:list")))
+    with django_assert_max_num_queries(0):
+        assert client.get(reverse("public:list")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(world, title="关于公交线路的建议")
+    assert "关于公交线路的建议" in text(client.get(reverse("public:list")))
+    assert first.pk
+
+
+def test_detail_pages_answer_conditional_requests_and_count_visits(world, client):
+    from disclosure import counting
+
+    reply = publish(world)
+    response = client.get(reverse("public:detail", args=[reply.pk]))
+    assert response.status_code == 200 and response.has_header("Last-Modified")
+    again = client.get(
+        reverse("public:detail", args=[reply.pk]),
+        headers={"if-modified-since": response["Last-Modified"]},
+    )
+    assert again.status_code == 304
+    for _ in range(3):
+        client.get(reverse("public:detail", args=[reply.pk]))
+    assert counting.flush() >= 4
+    from disclosure.models import PublicationStats
+
+    assert PublicationStats.objects.get(publication=reply).views >= 4
+
+
+def test_the_qr_code_is_an_svg_of_the_page_address(world, client):
+    reply = publish(world)
+    response = client.get(reverse("public:qr", args=[reply.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content
+    assert client.get(reverse("public:qr", args=[reply.pk + 99])).status_code == 404

@@ -26,7 +26,7 @@ def test_the_reader_switches_to_traditional_and_back(world, client):
     assert f'href="{reverse("public:detail", args=[reply.pk])}"' in page
 
     found = client.get(reverse("public:list"), {"q": "養老服務的建議"}).content.decode()
-    assert "共 1 件" in found
+    assert "共找到1" in found
 
     client.post(reverse("set_script"), {"script": "hans", "next": "https://evil.example/"})
     page = client.get(reverse("public:list")).content.decode()

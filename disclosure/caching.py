@@ -1,0 +1,66 @@
+"""Anonymous public pages are served from the cache (Redis when configured).
+
+Every cached page's key carries a version number; publishing (or importing) a reply
+bumps it once the transaction commits, so no visitor sees a list without the reply
+just published. Signed-in users always get a fresh page.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+
+from .models import Publication
+
+VERSION_KEY = "public:version"
+TIMEOUT = 600
+
+
+def version() -> int:
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        current = int(time.time() * 1000)
+        cache.add(VERSION_KEY, current, timeout=None)
+        current = cache.get(VERSION_KEY, current)
+    return current
+
+
+def invalidate() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+
+
+@receiver(post_save, sender=Publication)
+def _published(sender, instance, created, **kwargs):
+    transaction.on_commit(invalidate)
+
+
+def cached_public_page(view):
+    """Serve an anonymous GET from the cache; the reader's display choices are in the key."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        choices = ",".join(
+            request.COOKIES.get(name, "") for name in ("portal_text", "portal_script")
+        )
+        key = f"public:{version()}:{choices}:{request.get_full_path()}"
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), timeout=TIMEOUT)
+        return response
+
+    return wrapper
