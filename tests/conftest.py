@@ -49,7 +49,10 @@ def pytest_configure(config):
 def fresh_cache():
     from django.core.cache import cache
 
+    from disclosure import counting
+
     cache.clear()
+    counting.reset()
     yield
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from disclosure import search
 from disclosure.models import Publication
 from disclosure.services import reply_publish
 from responses.models import ReplyLetter
@@ -15,8 +16,11 @@ from tests.disclosure import cases
 
 
 def publish(world, **kwargs) -> Publication:
+    """A published reply, indexed for search at once (the tests' data is never committed)."""
     letter = cases.sent(world, **kwargs)
-    return reply_publish(letter=letter, by=world.lead_clerk)
+    reply = reply_publish(letter=letter, by=world.lead_clerk)
+    search.index(reply)
+    return reply
 
 
 def text(response) -> str:
@@ -114,6 +118,7 @@ def test_an_agencys_replies_by_filter(world, client):
     other = reply_publish(
         letter=cases.sent_by_co_agency(world, title="关于医疗服务的建议"), by=world.co_clerk
     )
+    search.index(other)
     page = text(client.get(reverse("public:list"), {"agency": other.agency_id}))
     assert "关于医疗服务的建议" in page and "关于养老服务的建议" not in page
 

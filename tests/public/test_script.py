@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from disclosure import search
 from disclosure.services import reply_publish
 from portal.script import convert_html
 from tests.disclosure import cases
@@ -20,6 +21,7 @@ def test_text_is_converted_but_tags_attributes_and_scripts_are_not():
 
 def test_the_reader_switches_to_traditional_and_back(world, client):
     reply = reply_publish(letter=cases.sent(world, title="关于养老服务的建议"), by=world.lead_clerk)
+    search.index(reply)
     client.post(reverse("set_script"), {"script": "hant", "next": "/replies/"})
     page = client.get(reverse("public:list")).content.decode()
     assert 'lang="zh-Hant"' in page and "關於養老服務的建議" in page and "簡體" in page
