@@ -35,11 +35,17 @@ def test_load_demo_twice_creates_everything_once():
     )
     assert sent.count() == len(SEED_CASES) == 15
     # The two seed pages that show an index number are recorded as published under it.
-    published = Publication.objects.order_by("published_on")
+    published = Publication.objects.filter(source="portal").order_by("published_on")
     assert [(p.index_number, str(p.published_on)) for p in published] == [
         ("749492940/2020-04350", "2020-08-07"),
         ("002489524/2023-00364", "2023-06-12"),
     ]
+    # The other 13 are on the public portal as the pages they were published on.
+    imported = Publication.objects.filter(source="imported")
+    assert imported.count() == 13
+    assert Publication.objects.count() == len(SEED_CASES)
+    numbers = set(Publication.objects.values_list("proposal_number", flat=True))
+    assert numbers == {c.number for c in SEED_CASES}
     assert set(IndexSerial.objects.values_list("year", "last")) == {(2020, 4350), (2023, 364)}
 
 
