@@ -12,7 +12,7 @@ import segno
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import condition
@@ -20,6 +20,7 @@ from django.views.decorators.http import condition
 from agencies.models import Agency
 from portal.script import to_simplified
 from proposals.models import Topic
+from responses import documents
 
 from . import counting, search
 from .caching import cached_public_page
@@ -175,3 +176,15 @@ def reply_qr(request, pk: int):
     response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def reply_docx(request, pk: int):
+    """The published reply as a Word document (its public text, in the standard layout)."""
+    reply = get_object_or_404(Publication.objects.select_related("agency"), pk=pk)
+    name = f"{reply.index_number or reply.pk}".replace("/", "-") + ".docx"
+    return FileResponse(
+        io.BytesIO(documents.publication_docx(reply)),
+        as_attachment=True,
+        filename=f"{reply.title[:60]}({name})",
+        content_type=documents.DOCX_CONTENT_TYPE,
+    )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", public.reply_detail, name="detail"),
     path("<int:pk>/print/", public.reply_print, name="print"),
     path("<int:pk>/qr.svg", public.reply_qr, name="qr"),
+    path("<int:pk>/docx/", public.reply_docx, name="docx"),
 ]

@@ -699,3 +699,25 @@ def check_docx_template(uploaded_file) -> None:
         )
     if not used & {"body", "blocks"}:
         raise DocxTemplateError("模板中没有正文的位置:请在单独的一段中写入 {{p body }}。")
+
+
+# ---------------------------------------------------------------------------------------------
+# A published reply, as the public downloads it
+
+
+def publication_docx(publication) -> bytes:
+    """A published reply in the standard layout, from its public text (already redacted)."""
+    paragraphs = letter_paragraphs(publication.body, public=True)
+    context = {
+        "title": publication.title,
+        "document_number": publication.document_number,
+        "agency": publication.publisher,
+        "session": publication.session_label,
+        "number": publication.proposal_number,
+        "kind": publication.kind,
+        "proposal_title": publication.proposal_title,
+        "date": drafting.chinese_date(publication.written_on) if publication.written_on else "",
+        "body": body_xml(paragraphs),
+        "blocks": [p.for_template() for p in paragraphs],
+    }
+    return _render(default_template(), context)

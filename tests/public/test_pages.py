@@ -190,3 +190,21 @@ def test_the_qr_code_is_an_svg_of_the_page_address(world, client):
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in response.content
     assert client.get(reverse("public:qr", args=[reply.pk + 99])).status_code == 404
+
+
+def test_the_public_word_document_carries_the_public_text_only(world, client):
+    import io as _io
+
+    import docx
+
+    proposer = world.lead_proposer
+    proposer.phone = "13812345678"
+    proposer.save()
+    reply = publish(world, body="戚敏敏委员:\n请拨打13812345678联系。\n现答复如下。")
+    response = client.get(reverse("public:docx", args=[reply.pk]))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    text = "\n".join(p.text for p in docx.Document(_io.BytesIO(content)).paragraphs)
+    assert reply.title in text and "现答复如下" in text
+    assert "13812345678" not in text
+    assert client.get(reverse("public:docx", args=[reply.pk + 99])).status_code == 404
