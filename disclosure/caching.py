@@ -31,11 +31,30 @@ def version() -> int:
     return current
 
 
-def invalidate() -> None:
+FACETS_KEY = "public:facets"
+
+
+def new_page_version() -> None:
+    """Retire every cached page (the shared facets stay)."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def invalidate() -> None:
+    """A reply was published: retire the cached pages and what the public browses by."""
+    new_page_version()
+    cache.delete(FACETS_KEY)
+
+
+def shared(key: str, compute):
+    """A value every public page shares, kept until the next publication."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
 
 
 @receiver(post_save, sender=Publication)

@@ -22,7 +22,7 @@ from portal.script import to_simplified
 from proposals.models import Topic
 from responses import documents
 
-from . import counting, search
+from . import caching, counting, search
 from .caching import cached_public_page
 from .models import Publication
 
@@ -74,7 +74,11 @@ class ReplyFilter(forms.Form):
 
 
 def facets() -> dict:
-    """What the public can browse by: one grouped query over the published replies."""
+    """What the public can browse by, shared by every public page until the next publication."""
+    return caching.shared(caching.FACETS_KEY, _facets)
+
+
+def _facets() -> dict:
     rows = list(
         Publication.objects.order_by()
         .values("agency_id", "year", "session_label", "result_category", "topic_id")
