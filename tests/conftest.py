@@ -18,6 +18,10 @@ def _require_services() -> bool:
     return os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 
 
+# axe-core, from the npm registry (package.json), checks the pages' accessibility.
+AXE_SCRIPT = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+
 def chromium_path() -> str | None:
     """Debian's Chromium, which the browser tests drive; None when it is not installed."""
     found = shutil.which("chromium")
@@ -73,6 +77,10 @@ def pytest_collection_modifyitems(config, items):
             if _require_services():
                 pytest.fail(f"Browser tests must run in CI: missing {browser_missing}")
             item.add_marker(pytest.mark.skip(reason=f"needs {browser_missing}"))
+        if "axe" in item.keywords and not AXE_SCRIPT.exists():
+            if _require_services():
+                pytest.fail("Accessibility tests must run in CI: run `npm ci` for axe-core")
+            item.add_marker(pytest.mark.skip(reason="needs axe-core (npm ci)"))
 
 
 @pytest.fixture(autouse=True)
