@@ -58,6 +58,7 @@ bench: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) bench_sweep --n $(or $(N),100000)
 	$(MANAGE) bench_drafts --n $(or $(DRAFTS),200)
+	$(MANAGE) bench_public --replies $(or $(REPLIES),100000)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -61,9 +61,9 @@ class ReplyFilter(forms.Form):
         self.fields["agency"].queryset = Agency.objects.filter(pk__in=facets["agencies"]).order_by(
             "name"
         )
-        self.fields["topic"].queryset = Topic.objects.filter(pk__in=facets["topics"]).order_by(
-            "position", "name"
-        )
+        self.fields["topic"].queryset = (
+            Topic.objects.filter(pk__in=facets["topics"]).select_related("parent")
+        ).order_by("position", "name")
         self.fields["year"].choices = [("", "全部年份")] + [(y, f"{y}年") for y in facets["years"]]
         self.fields["session"].choices = [("", "全部会议")] + [(s, s) for s in facets["sessions"]]
         self.fields["category"].choices = [("", "全部结果")] + [

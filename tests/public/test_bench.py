@@ -1,0 +1,25 @@
+"""The public pages' benchmark runs end to end on a small data set."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from disclosure.models import Publication, PublicationSearch
+
+
+@pytest.mark.django_db
+def test_bench_public_prints_every_figure_and_leaves_nothing():
+    before = Publication.objects.count()
+    out = StringIO()
+    call_command("bench_public", "--replies", "200", "--repeat", "2", stdout=out, stderr=out)
+    text = out.getvalue()
+    assert "数据库:" in text
+    assert "N=200:造数" in text
+    for label in ["列表", "筛选列表", "第50页", "详情", "检索“养老”", "检索“社区治理”", "检索编号"]:
+        line = next(line for line in text.splitlines() if line.strip().startswith(label))
+        assert "p50" in line and "p95" in line and "次查询" in line
+        assert "达标" in line
+    assert "返回" not in text  # every page answered 200
+    assert Publication.objects.count() == before
+    assert not PublicationSearch.objects.exists()
