@@ -10,6 +10,7 @@ import csv
 import json
 
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 
 from responses import richtext
 
@@ -55,7 +56,7 @@ def _rows(request):
             "proposal_title": reply.proposal_title,
             "result_category": reply.result_category,
             "co_handlers": reply.co_handlers,
-            "url": request.build_absolute_uri(f"/replies/{reply.pk}/"),
+            "url": request.build_absolute_uri(reverse("public:detail", args=[reply.pk])),
             "text": richtext.to_plain(reply.body),
         }
 

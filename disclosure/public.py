@@ -97,7 +97,7 @@ def _facets() -> dict:
 def filtered(data) -> tuple[ReplyFilter, object, str]:
     """The published replies the filters choose, and the form that chose them."""
     form = ReplyFilter(data or None, facets=facets())
-    replies = Publication.objects.select_related("agency", "topic")
+    replies = Publication.objects.select_related("agency", "topic__parent")
     q = ""
     if form.is_bound:
         form.is_valid()  # a value that is not among the choices is left out, not an error page
@@ -159,7 +159,9 @@ def reply_detail(request, pk: int):
 
 @cached_public_page
 def _detail_page(request, pk: int):
-    reply = get_object_or_404(Publication.objects.select_related("agency", "topic", "stats"), pk=pk)
+    reply = get_object_or_404(
+        Publication.objects.select_related("agency", "topic__parent", "stats"), pk=pk
+    )
     views = (reply.stats.views if hasattr(reply, "stats") else 0) + counting.pending(pk)
     return render(request, "public/detail.html", {"reply": reply, "views": views})
 
@@ -167,7 +169,7 @@ def _detail_page(request, pk: int):
 @condition(last_modified_func=_last_modified)
 @cached_public_page
 def reply_print(request, pk: int):
-    reply = get_object_or_404(Publication.objects.select_related("agency", "topic"), pk=pk)
+    reply = get_object_or_404(Publication.objects.select_related("agency", "topic__parent"), pk=pk)
     return render(request, "public/print.html", {"reply": reply})
 
 

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from disclosure.services import reply_publish
@@ -70,3 +71,30 @@ def test_exports_stream_the_filtered_replies_without_contact_details(world, clie
     assert [d["index_number"] for d in data] == [other.index_number]
     assert data[0]["text"] and "contact_name" not in data[0]
     assert "尚未公开事项" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_an_export_reads_in_the_same_queries_however_many_rows(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals.models import Topic
+
+    parent = Topic.objects.first()
+    child = Topic.objects.create(name="养老服务", parent=parent)
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            streamed(client.get(reverse("public:export_json")))
+        return len(captured)
+
+    for n in range(2):
+        reply_publish(
+            letter=cases.sent(world, title=f"关于第{n}件事的建议", topic=child), by=world.lead_clerk
+        )
+    few = queries()
+    for n in range(2, 6):
+        reply_publish(
+            letter=cases.sent(world, title=f"关于第{n}件事的建议", topic=child), by=world.lead_clerk
+        )
+    assert queries() == few
