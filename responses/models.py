@@ -290,6 +290,12 @@ class ReplyLetter(FSMModelMixin, models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    @property
+    def is_changeable(self) -> bool:
+        """Whether a clerk may change it: in place when editable, or as a new draft version
+        when signed but not yet sent (签发后修改)."""
+        return self.is_editable or self.status == self.Status.APPROVED
+
     @transition(field=status, source=EDITABLE, target=Status.PENDING_APPROVAL)
     def submit_for_approval(self):
         pass

@@ -51,6 +51,8 @@ rules.add_perm("responses.log_contact", member_of_replying_agency)
 rules.add_perm("responses.draft_reply", member_of_replying_agency)
 rules.add_perm("responses.submit_reply", member_of_replying_agency)
 rules.add_perm("responses.approve_reply", leader_of_replying_agency)
+# The drafts behind a letter (its versions) are its agency's and the committee's.
+rules.add_perm("responses.view_drafts", member_of_replying_agency | staff_of_replys_body)
 rules.add_perm("responses.send_reply", member_of_replying_agency)
 rules.add_perm("responses.rate_reply", is_a_proposer_of_reply)
 rules.add_perm("responses.record_paper_rating", staff_of_replys_body)

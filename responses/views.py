@@ -13,7 +13,6 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.roles import roles_of
 from portal.forms import apply_workflow_error
 from proposals.errors import EditConflict, WorkflowError
 from proposals.selectors import can
@@ -142,7 +141,7 @@ def letter_edit(request, pk: int):
     assignment = letter.assignment
     if not can(request.user, "responses.draft_reply", letter):
         raise PermissionDenied
-    if letter.status in (ReplyLetter.Status.PENDING_APPROVAL, ReplyLetter.Status.SENT):
+    if not letter.is_changeable:
         messages.error(request, f"答复函{letter.get_status_display()},不能修改。")
         return redirect("responses:detail", pk=letter.pk)
     form = LetterForm(
@@ -221,18 +220,11 @@ def letter_progress(request, pk: int):
     )
 
 
-def _may_see_history(user, letter) -> bool:
-    """The drafts behind a letter are its agency's and the committee's, not other agencies'."""
-    return can(user, "responses.draft_reply", letter) or roles_of(user).is_staff_of(
-        letter.assignment.proposal.body_kind
-    )
-
-
 @login_required
 def letter_history(request, pk: int):
     """Every saved version of a letter, and what changed between two of them."""
     letter = _visible_letter(request, pk)
-    if not _may_see_history(request.user, letter):
+    if not can(request.user, "responses.view_drafts", letter):
         raise PermissionDenied
     revisions = list(letter.revisions.select_related("saved_by").order_by("-version"))
     by_version = {r.version: r for r in revisions}
@@ -261,15 +253,12 @@ def letter_history(request, pk: int):
 @login_required
 def letter_detail(request, pk: int):
     letter = _visible_letter(request, pk)
-    roles = roles_of(request.user)
     return render(
         request,
         "responses/letter.html",
         {
             "letter": letter,
-            # Drafting details (versions) are the agency's and the committee's, not the proposer's.
-            "internal": bool(roles.staff_bodies) or bool(roles.agency_ids),
-            "show_history": _may_see_history(request.user, letter),
+            "show_drafts": can(request.user, "responses.view_drafts", letter),
             "proposal": letter.assignment.proposal,
             "can_approve": letter.status == letter.Status.PENDING_APPROVAL
             and can(request.user, "responses.approve_reply", letter),
