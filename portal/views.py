@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -9,6 +8,7 @@ from accounts.roles import roles_of
 from disclosure import public
 from disclosure.models import Publication
 from proposals.models import Proposal, Session
+from proposals.views.common import back
 
 from .context_processors import TEXT_SIZE_COOKIE
 from .script import SCRIPT_COOKIE, TRADITIONAL
@@ -56,40 +56,36 @@ def workspace(request):
     return render(request, "no_role.html")
 
 
+YEAR = 365 * 24 * 3600
+
+
+def _remember(request, cookie: str, value: str | None):
+    """Go back to the page the reader was on, remembering (or forgetting) a display choice."""
+    response = back(request, "home")
+    if value:
+        response.set_cookie(cookie, value, max_age=YEAR, samesite="Lax")
+    else:
+        response.delete_cookie(cookie)
+    return response
+
+
 # The display choices only set a cookie of the reader's own; without a token they can
 # sit on cached public pages shared by every anonymous reader.
 @csrf_exempt
 @require_POST
 def set_text_size(request):
-    """Switch large text on or off; remembered in a cookie for a year."""
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = redirect(target)
-    if request.POST.get("size") == "large":
-        response.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax")
-    else:
-        response.delete_cookie(TEXT_SIZE_COOKIE)
-    return response
+    """Switch large, high-contrast text on or off."""
+    return _remember(
+        request, TEXT_SIZE_COOKIE, "large" if request.POST.get("size") == "large" else None
+    )
 
 
 @csrf_exempt
 @require_POST
 def set_script(request):
-    """Switch between Simplified and Traditional characters; remembered for a year."""
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = redirect(target)
-    if request.POST.get("script") == TRADITIONAL:
-        response.set_cookie(SCRIPT_COOKIE, TRADITIONAL, max_age=365 * 24 * 3600, samesite="Lax")
-    else:
-        response.delete_cookie(SCRIPT_COOKIE)
-    return response
+    """Switch between Simplified and Traditional characters."""
+    traditional = request.POST.get("script") == TRADITIONAL
+    return _remember(request, SCRIPT_COOKIE, TRADITIONAL if traditional else None)
 
 
 def csrf_failure(request, reason=""):

@@ -30,6 +30,7 @@ def test_the_reader_switches_to_traditional_and_back(world, client):
     found = client.get(reverse("public:list"), {"q": "養老服務的建議"}).content.decode()
     assert "共找到1" in found
 
-    client.post(reverse("set_script"), {"script": "hans", "next": "https://evil.example/"})
+    back = client.post(reverse("set_script"), {"script": "hans", "next": "https://evil.example/"})
+    assert back.url == reverse("home"), "only pages of the portal itself"
     page = client.get(reverse("public:list")).content.decode()
     assert "养老服务" in page and "繁體" in page
