@@ -1,7 +1,5 @@
 """The public portal: published replies for everyone, and nothing else."""
 
-import datetime
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -147,22 +145,20 @@ def test_public_lists_use_the_same_queries_for_2_and_6_replies(world, client, na
 def test_the_detail_page_reads_in_few_queries(world, client, django_assert_max_num_queries):
     reply = publish(world)
     with django_assert_max_num_queries(3):
-        client.get(reverse("public:detail", args=[reply.pk]))
-    assert datetime.date.today() >= reply.published_on
+        assert client.get(reverse("public:detail", args=[reply.pk])).status_code == 200
 
 
 def test_anonymous_pages_are_cached_until_a_reply_is_published(
     world, client, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = publish(world, title="关于养老服务的建议")
+        publish(world, title="关于养老服务的建议")
     assert "关于养老服务的建议" in text(client.get(reverse("public:list")))
     with django_assert_max_num_queries(0):
         assert client.get(reverse("public:list")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         publish(world, title="关于公交线路的建议")
     assert "关于公交线路的建议" in text(client.get(reverse("public:list")))
-    assert first.pk
 
 
 def test_detail_pages_answer_conditional_requests_and_count_visits(world, client):
