@@ -1,8 +1,15 @@
-"""Publications and index counters are read-only here: only publishing writes them."""
+"""Publications, withdrawals and index counters are read-only here: only publishing and
+withdrawing (``disclosure.services``) write them."""
 
 from django.contrib import admin
 
-from .models import IndexSerial, Publication, PublicationSearch, PublicationStats
+from .models import (
+    IndexSerial,
+    Publication,
+    PublicationSearch,
+    PublicationStats,
+    PublicationWithdrawal,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -21,13 +28,62 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return actions
 
 
+class WithdrawnFilter(admin.SimpleListFilter):
+    title = "公开状态"
+    parameter_name = "withdrawn"
+
+    def lookups(self, request, model_admin):
+        return [("no", "公开中"), ("yes", "已撤回公开")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.public()
+        if self.value() == "yes":
+            return queryset.filter(withdrawal__isnull=False)
+        return queryset
+
+
+class WithdrawalInline(admin.StackedInline):
+    model = PublicationWithdrawal
+    fields = ("withdrawn_at", "withdrawn_by", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):
-    list_display = ("index_number", "title", "publisher", "published_on", "topic", "disclosure")
-    list_filter = ("published_on", "topic", "agency")
+    list_display = (
+        "index_number",
+        "title",
+        "publisher",
+        "published_on",
+        "topic",
+        "disclosure",
+        "is_public",
+    )
+    list_filter = (WithdrawnFilter, "published_on", "topic", "agency")
     search_fields = ("index_number", "title", "document_number")
     date_hierarchy = "published_on"
-    list_select_related = ("topic__parent",)
+    list_select_related = ("topic__parent", "withdrawal")
+    inlines = [WithdrawalInline]
+
+    @admin.display(description="公开中", boolean=True)
+    def is_public(self, obj) -> bool:
+        return not hasattr(obj, "withdrawal")
+
+
+@admin.register(PublicationWithdrawal)
+class PublicationWithdrawalAdmin(ReadOnlyAdmin):
+    list_display = ("publication", "withdrawn_at", "withdrawn_by", "reason")
+    search_fields = ("publication__index_number", "publication__title", "reason")
+    date_hierarchy = "withdrawn_at"
+    list_select_related = ("publication", "withdrawn_by")
 
 
 @admin.register(IndexSerial)

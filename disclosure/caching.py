@@ -2,7 +2,8 @@
 
 Every cached page's key carries a version number; publishing (or importing) a reply
 bumps it once the transaction commits, so no visitor sees a list without the reply
-just published. Signed-in users always get a fresh page.
+just published, and so does withdrawing one, so no visitor is served a withdrawn
+reply's page from the cache. Signed-in users always get a fresh page.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 
-from .models import Publication
+from .models import Publication, PublicationWithdrawal
 
 VERSION_KEY = "public:version"
 TIMEOUT = 600
@@ -43,7 +44,8 @@ def new_page_version() -> None:
 
 
 def invalidate() -> None:
-    """A reply was published: retire the cached pages and what the public browses by."""
+    """A reply was published or withdrawn: retire the cached pages and what the public
+    browses by."""
     new_page_version()
     cache.delete(FACETS_KEY)
 
@@ -59,6 +61,11 @@ def shared(key: str, compute):
 
 @receiver(post_save, sender=Publication)
 def _published(sender, instance, created, **kwargs):
+    transaction.on_commit(invalidate)
+
+
+@receiver(post_save, sender=PublicationWithdrawal)
+def _withdrawn(sender, instance, created, **kwargs):
     transaction.on_commit(invalidate)
 
 

@@ -46,8 +46,10 @@ def flush() -> int:
     from .models import Publication, PublicationStats
 
     with transaction.atomic():
-        # A reply read and then gone (never, in practice) is not counted.
-        present = set(Publication.objects.filter(pk__in=counts).values_list("pk", flat=True))
+        # A reply read and then withdrawn is not counted: its page is gone.
+        present = set(
+            Publication.objects.public().filter(pk__in=counts).values_list("pk", flat=True)
+        )
         counts = {pk: n for pk, n in counts.items() if pk in present}
         existing = set(
             PublicationStats.objects.filter(publication_id__in=counts).values_list(

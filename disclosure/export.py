@@ -38,7 +38,7 @@ FIELDS = [
 
 
 def _rows(request):
-    _, replies, _ = filtered(request.GET)
+    replies = filtered(request.GET, ranked=False).replies
     for reply in replies.iterator(chunk_size=1000):
         yield {
             "index_number": reply.index_number,

@@ -1,6 +1,7 @@
-"""Atom feeds of published replies: all of them, and one per agency."""
+"""Atom feeds of published replies: all of them, and one per agency (withdrawn ones left out)."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -22,7 +23,11 @@ class LatestReplies(Feed):
         return reverse("public:list")
 
     def items(self):
-        return Publication.objects.select_related("agency").order_by("-published_on", "-id")[:ITEMS]
+        return (
+            Publication.objects.public()
+            .select_related("agency")
+            .order_by("-published_on", "-id")[:ITEMS]
+        )
 
     def item_title(self, item):
         return item.title
@@ -47,7 +52,9 @@ class LatestReplies(Feed):
 
 class AgencyReplies(LatestReplies):
     def get_object(self, request, pk: int):
-        return get_object_or_404(Agency, pk=pk, publications__isnull=False)
+        # An agency whose only publications were withdrawn has no public feed.
+        public = Publication.objects.public().filter(agency=OuterRef("pk"))
+        return get_object_or_404(Agency.objects.filter(Exists(public)), pk=pk)
 
     def title(self, agency):
         return f"{agency.name}:最新公开的答复"
@@ -57,7 +64,8 @@ class AgencyReplies(LatestReplies):
 
     def items(self, agency):
         return (
-            Publication.objects.filter(agency=agency)
+            Publication.objects.public()
+            .filter(agency=agency)
             .select_related("agency")
             .order_by("-published_on", "-id")[:ITEMS]
         )

@@ -2,7 +2,8 @@
 per-agency, per-year counters the index numbers are taken from.
 
 A publication is written once, by ``disclosure.services.reply_publish``, and never
-changed or deleted: it is what the public reads.
+changed or deleted: it is what the public reads, until a withdrawal (撤回公开) beside it
+takes it off the public portal.
 """
 
 from __future__ import annotations
@@ -65,6 +66,14 @@ class IndexSerial(models.Model):
 
 
 class PublicationQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may read: the publications not withdrawn (撤回公开).
+
+        Every public page, feed, sitemap, export and search starts from this; staff
+        pages and the import's duplicate checks read every publication.
+        """
+        return self.filter(withdrawal__isnull=True)
+
     def update(self, **kwargs):
         raise ProtectedFromDeletion("已公开的答复不能修改。")
 
@@ -179,13 +188,22 @@ class Publication(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["published_on"], name="publication_published_on"),
-            models.Index(fields=["agency", "published_on"], name="publication_agency_date"),
-            models.Index(fields=["topic", "published_on"], name="publication_topic_date"),
-            models.Index(fields=["year", "published_on"], name="publication_year_date"),
-            models.Index(fields=["session_label", "published_on"], name="publication_session_date"),
+            # The public list's order (newest first, then the newest id) read straight off
+            # the index: no sort of a day's replies, and a search's pool stops early.
+            models.Index(fields=["published_on", "id"], name="publication_published_on_id"),
+            # Each filter of the public list, in the list's order, ids included: a page of
+            # ids is read from the index alone, however deep the page.
             models.Index(
-                fields=["result_category", "published_on"], name="publication_category_date"
+                fields=["agency", "published_on", "id"], name="publication_agency_date_id"
+            ),
+            models.Index(fields=["topic", "published_on", "id"], name="publication_topic_date_id"),
+            models.Index(fields=["year", "published_on", "id"], name="publication_year_date_id"),
+            models.Index(
+                fields=["session_label", "published_on", "id"], name="publication_session_date_id"
+            ),
+            models.Index(
+                fields=["result_category", "published_on", "id"],
+                name="publication_category_date_id",
             ),
             models.Index(fields=["proposal_number"], name="publication_proposal_number"),
         ]
@@ -200,6 +218,61 @@ class Publication(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ProtectedFromDeletion("已公开的答复不能删除。")
+
+
+class PublicationWithdrawalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ProtectedFromDeletion("撤回公开的记录不能修改。")
+
+    def delete(self):
+        raise ProtectedFromDeletion("撤回公开的记录不能删除,否则已撤回的答复会重新公开。")
+
+
+class PublicationWithdrawal(models.Model):
+    """A published reply taken off the public portal (撤回公开), with who did it and why.
+
+    Written once, by ``disclosure.services.publication_withdraw``, and kept beside the
+    publication so the publication stays the frozen record of what was public and its
+    index number is never given again. Deleting the row would republish the reply,
+    so it can neither change nor go.
+    """
+
+    publication = models.OneToOneField(
+        Publication,
+        verbose_name="答复公开",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="withdrawal",
+    )
+    reason = models.TextField("撤回理由")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="撤回人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", default=clock.now)
+
+    objects = PublicationWithdrawalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "撤回公开"
+        verbose_name_plural = "撤回公开"
+        ordering = ["-withdrawn_at"]
+
+    def __str__(self) -> str:
+        return f"撤回公开:{self.publication}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ProtectedFromDeletion("撤回公开的记录不能修改。")
+        # The publication is the primary key: a second withdrawal of it must fail, not
+        # overwrite the first one's reason and author.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedFromDeletion("撤回公开的记录不能删除,否则已撤回的答复会重新公开。")
 
 
 class PublicationSearch(models.Model):

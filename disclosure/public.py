@@ -2,16 +2,19 @@
 
 Every page reads ``Publication`` only, so nothing that is not published can appear
 here: a letter not yet published, withheld (不予公开) or only on request has no row.
+Every query starts from ``Publication.objects.public()``, which leaves out a reply
+withdrawn after publication (撤回公开).
 """
 
 from __future__ import annotations
 
 import io
+from typing import NamedTuple
 
 import segno
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -79,58 +82,121 @@ def facets() -> dict:
 
 
 def _facets() -> dict:
-    rows = list(
-        Publication.objects.order_by()
-        .values("agency_id", "year", "session_label", "result_category", "topic_id")
+    rows = [
+        tuple(row)
+        for row in Publication.objects.public()
+        .order_by()
+        .values_list("agency_id", "year", "session_label", "result_category", "topic_id")
         .annotate(n=Count("id"))
-    )
+    ]
     return {
-        "agencies": sorted({r["agency_id"] for r in rows}),
-        "years": sorted({r["year"] for r in rows}, reverse=True),
-        "sessions": sorted({r["session_label"] for r in rows if r["session_label"]}),
-        "categories": sorted({r["result_category"] for r in rows if r["result_category"]}),
-        "topics": sorted({r["topic_id"] for r in rows if r["topic_id"]}),
-        "total": sum(r["n"] for r in rows),
+        "agencies": sorted({r[0] for r in rows}),
+        "years": sorted({r[1] for r in rows}, reverse=True),
+        "sessions": sorted({r[2] for r in rows if r[2]}),
+        "categories": sorted({r[3] for r in rows if r[3]}),
+        "topics": sorted({r[4] for r in rows if r[4]}),
+        "total": sum(r[5] for r in rows),
+        # How many replies each combination of the browsing filters holds: a list without
+        # a search is counted from here, not by counting the table on every page.
+        "rows": rows,
     }
 
 
-def filtered(data) -> tuple[ReplyFilter, object, str]:
-    """The published replies the filters choose, and the form that chose them."""
-    form = ReplyFilter(data or None, facets=facets())
-    replies = Publication.objects.select_related("agency", "topic__parent")
-    q = ""
+FILTERS = ("agency", "year", "session", "category", "topic")
+
+
+def counted(browse: dict, chosen: dict) -> int:
+    """How many public replies the browsing filters ``chosen`` select, from the facets."""
+    wanted = [
+        (i, value.pk if hasattr(value, "pk") else value)
+        for i, value in enumerate(chosen.get(name) for name in FILTERS)
+        if value
+    ]
+    return sum(row[5] for row in browse["rows"] if all(row[i] == v for i, v in wanted))
+
+
+class Listing(NamedTuple):
+    """The replies a list or export shows, the form that chose them, and their number
+    when it is known without a query (``None``: the paginator counts)."""
+
+    form: ReplyFilter
+    replies: QuerySet
+    q: str
+    count: int | None
+
+
+def filtered(data, *, ranked: bool = True) -> Listing:
+    """The published replies the filters choose, in the order the reader asked for.
+
+    With a search, ``ranked`` gives the search's ranked pool (the list); without it every
+    match, newest first (the exports).
+    """
+    browse = facets()
+    form = ReplyFilter(data or None, facets=browse)
+    replies = Publication.objects.public().select_related("agency", "topic__parent")
+    d = {name: None for name in form.fields} | {"q": "", "sort": ""}
     if form.is_bound:
         form.is_valid()  # a value that is not among the choices is left out, not an error page
-        d = {name: None for name in form.fields} | {"q": ""} | form.cleaned_data
-        if d["agency"]:
-            replies = replies.filter(agency=d["agency"])
-        if d["year"]:
-            replies = replies.filter(year=d["year"])
-        if d["session"]:
-            replies = replies.filter(session_label=d["session"])
-        if d["category"]:
-            replies = replies.filter(result_category=d["category"])
-        if d["topic"]:
-            replies = replies.filter(topic=d["topic"])
-        q = to_simplified(d["q"].strip())
-        if q:
-            replies, form.explanation = search.search(replies, q)
-        if d["sort"] in SORTS or not q:
-            replies = replies.order_by(*SORTS.get(d["sort"] or "new", SORTS["new"]))
+        d |= form.cleaned_data
         form.ignored = [form.fields[name].label for name in form.errors]
-    else:
-        replies = replies.order_by(*SORTS["new"])
-    return form, replies, q
+    lookups = {
+        "agency": "agency",
+        "year": "year",
+        "session": "session_label",
+        "category": "result_category",
+        "topic": "topic",
+    }
+    chosen = {name: d[name] for name in FILTERS if d[name]}
+    replies = replies.filter(**{lookups[name]: value for name, value in chosen.items()})
+    q = to_simplified((d["q"] or "").strip())
+    sort = d["sort"] if d["sort"] in SORTS else ""
+    if not q:
+        return Listing(form, replies.order_by(*SORTS[sort or "new"]), q, counted(browse, chosen))
+    if not ranked:
+        return Listing(form, search.matching(replies, q).order_by(*SORTS[sort or "new"]), q, None)
+    found = search.search(
+        replies,
+        q,
+        oldest_first=sort == "old",
+        sizes=(counted(browse, chosen), browse["total"]),
+    )
+    form.explanation = found.explanation
+    results = found.results.order_by(*SORTS[sort]) if sort else found.results
+    return Listing(form, results, q, found.count)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so that a page costs no ``COUNT(*)`` of the table."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # the cached_property's slot
+
+
+def _page(replies: QuerySet, q: str, count: int | None, number):
+    """The page of ``replies`` asked for.
+
+    Without a search the page's ids are read first, off the list's index alone (a deep
+    page skips index entries, not rows), then those rows; a search's results are a
+    bounded pool already.
+    """
+    replies = replies.defer("contact_name", "contact_phone")
+    if q:
+        return CountedPaginator(replies, PAGE_SIZE, count=count).get_page(number)
+    page = CountedPaginator(replies.values_list("pk", flat=True), PAGE_SIZE, count=count).get_page(
+        number
+    )
+    ids = list(page.object_list)
+    rows = replies.defer("body").in_bulk(ids) if ids else {}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 @cached_public_page
 def reply_list(request):
-    form, replies, q = filtered(request.GET)
-    if not q:
-        replies = replies.defer("body")
-    page = Paginator(replies.defer("contact_name", "contact_phone"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    form, replies, q, count = filtered(request.GET)
+    page = _page(replies, q, count, request.GET.get("page"))
     if q:
         for reply in page.object_list:
             reply.snippet = search.snippet(reply, q)
@@ -146,7 +212,7 @@ def reply_list(request):
 def _last_modified(request, pk: int):
     # A publication never changes after it is written; its page changes with the portal's
     # templates, which the version of the cached pages covers.
-    return Publication.objects.filter(pk=pk).values_list("created_at", flat=True).first()
+    return Publication.objects.public().filter(pk=pk).values_list("created_at", flat=True).first()
 
 
 @condition(last_modified_func=_last_modified)
@@ -160,7 +226,7 @@ def reply_detail(request, pk: int):
 @cached_public_page
 def _detail_page(request, pk: int):
     reply = get_object_or_404(
-        Publication.objects.select_related("agency", "topic__parent", "stats"), pk=pk
+        Publication.objects.public().select_related("agency", "topic__parent", "stats"), pk=pk
     )
     views = (reply.stats.views if hasattr(reply, "stats") else 0) + counting.pending(pk)
     return render(request, "public/detail.html", {"reply": reply, "views": views})
@@ -169,13 +235,15 @@ def _detail_page(request, pk: int):
 @condition(last_modified_func=_last_modified)
 @cached_public_page
 def reply_print(request, pk: int):
-    reply = get_object_or_404(Publication.objects.select_related("agency", "topic__parent"), pk=pk)
+    reply = get_object_or_404(
+        Publication.objects.public().select_related("agency", "topic__parent"), pk=pk
+    )
     return render(request, "public/print.html", {"reply": reply})
 
 
 def reply_qr(request, pk: int):
     """A QR code of the reply's address, for printed copies and screens (SVG)."""
-    get_object_or_404(Publication.objects.only("pk"), pk=pk)
+    get_object_or_404(Publication.objects.public().only("pk"), pk=pk)
     url = request.build_absolute_uri(reverse("public:detail", args=[pk]))
     svg = io.BytesIO()
     segno.make(url, error="m").save(svg, kind="svg", scale=4, title="本页网址二维码")
@@ -186,7 +254,7 @@ def reply_qr(request, pk: int):
 
 def reply_docx(request, pk: int):
     """The published reply as a Word document (its public text, in the standard layout)."""
-    reply = get_object_or_404(Publication.objects.select_related("agency"), pk=pk)
+    reply = get_object_or_404(Publication.objects.public().select_related("agency"), pk=pk)
     name = f"{reply.index_number or reply.pk}".replace("/", "-") + ".docx"
     return FileResponse(
         io.BytesIO(documents.publication_docx(reply)),

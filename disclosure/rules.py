@@ -1,8 +1,8 @@
-"""Who may preview a reply's public version, and who publishes it."""
+"""Who may preview a reply's public version, who publishes it, and who withdraws it."""
 
 import rules
 
-from proposals.rules import is_agency_member, is_body_staff
+from proposals.rules import is_agency_leader, is_agency_member, is_body_staff
 
 
 @rules.predicate
@@ -18,3 +18,8 @@ def staff_of_letters_body(user, letter) -> bool:
 
 rules.add_perm("disclosure.preview_reply", member_of_replying_agency | staff_of_letters_body)
 rules.add_perm("disclosure.publish_reply", member_of_replying_agency)
+
+# Taking a reply off the public portal is the agency head's decision, as signing it was
+# (a publication carries its agency, so the predicate reads it directly). The system
+# administrator may too: an imported publication has no letter and no agency users.
+rules.add_perm("disclosure.withdraw_publication", is_agency_leader | rules.is_superuser)

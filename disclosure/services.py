@@ -3,6 +3,9 @@
 Publishing freezes the public version of the letter (see ``redaction``) with its
 disclosure metadata, gives it the next index number of the agency's year, writes
 the event and meets the publication deadline, all in one transaction.
+
+撤回公开: the agency's leader takes a published reply off the portal again, with a
+reason; the publication and its index number stay on record, never reissued.
 """
 
 from __future__ import annotations
@@ -19,14 +22,23 @@ from portal import clock
 from portal.chinese import chinese_date
 from proposals.errors import InvalidInput, TransitionNotAllowed
 from proposals.models import Verb
-from proposals.workflow import locked, record, require
+from proposals.workflow import locked, record, require, require_text
 from responses.models import ReplyLetter
 
 from . import search
-from .models import IndexSerial, Publication, format_index_number, serial_digits
+from .models import (
+    IndexSerial,
+    Publication,
+    PublicationWithdrawal,
+    format_index_number,
+    serial_digits,
+)
 from .redaction import public_version
 
 Disclosure = ReplyLetter.Disclosure
+
+# A reason is kept for the record and read by the committee staff: "错误" alone says little.
+WITHDRAWAL_REASON_MIN = 4
 
 
 def publication_title(letter: ReplyLetter) -> str:
@@ -45,7 +57,17 @@ def publication_refusal(letter: ReplyLetter) -> str | None:
 
     Who publishes is checked separately (``disclosure.publish_reply``).
     """
-    existing = Publication.objects.filter(letter=letter).first()
+    existing = (
+        Publication.objects.filter(letter=letter).select_related("withdrawal__withdrawn_by").first()
+    )
+    withdrawal = getattr(existing, "withdrawal", None)
+    if withdrawal is not None:
+        return (
+            f"该答复已于{chinese_date(existing.published_on)}公开(索引号{existing.index_number}),"
+            f"{chinese_date(timezone.localdate(withdrawal.withdrawn_at))}"
+            f"由{withdrawal.withdrawn_by}撤回公开(理由:{withdrawal.reason}),"
+            "不能再次发布,其索引号也不再使用。"
+        )
     if existing is not None:
         return (
             f"该答复已于{chinese_date(existing.published_on)}公开,"
@@ -205,3 +227,52 @@ def reply_publish(
     deadlines.meet(assignment, [Step.PUBLICATION], round=letter.round)
     search.index_on_commit(publication)
     return publication
+
+
+@transaction.atomic
+def publication_withdraw(*, publication: Publication, by, reason: str) -> PublicationWithdrawal:
+    """Take a published reply off the public portal and return the withdrawal.
+
+    The publication itself stays as written, the record of what was public: its index
+    number is never given again and its letter cannot be published a second time.
+    From the commit on, no public page, feed, sitemap, export or search shows it
+    (``Publication.objects.public()``) and the cached public pages are retired.
+    """
+    publication = locked(publication)
+    require(by, "disclosure.withdraw_publication", publication, "撤回这份答复的公开")
+    earlier = PublicationWithdrawal.objects.filter(publication=publication).first()
+    if earlier is not None:
+        raise TransitionNotAllowed(
+            f"该答复已于{chinese_date(timezone.localdate(earlier.withdrawn_at))}撤回公开,"
+            "不能重复撤回。"
+        )
+    reason = require_text(reason, field="reason", what="撤回理由")
+    if len(reason) < WITHDRAWAL_REASON_MIN:
+        raise InvalidInput(
+            f"撤回理由至少写{WITHDRAWAL_REASON_MIN}个字,说明为什么撤回。", field="reason"
+        )
+    withdrawal = PublicationWithdrawal.objects.create(
+        publication=publication, reason=reason, withdrawn_by=by, withdrawn_at=clock.now()
+    )
+    # An imported publication has no letter, hence no item whose timeline it belongs to.
+    letter = (
+        ReplyLetter.objects.select_related("assignment__proposal")
+        .filter(pk=publication.letter_id)
+        .first()
+    )
+    if letter is not None:
+        record(
+            proposal=letter.assignment.proposal,
+            verb=Verb.REPLY_WITHDRAWN,
+            by=by,
+            assignment=letter.assignment,
+            note=reason,
+            data={
+                "reply": letter.pk,
+                "round": letter.round,
+                "publication": publication.pk,
+                "index_number": publication.index_number,
+                "reason": reason,
+            },
+        )
+    return withdrawal

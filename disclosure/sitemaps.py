@@ -5,13 +5,13 @@ from .models import Publication
 
 
 class ReplySitemap(Sitemap):
-    """Every published reply's page, for search engines."""
+    """Every published reply's page, for search engines (a withdrawn one drops out)."""
 
     changefreq = "never"
     limit = 10000
 
     def items(self):
-        return Publication.objects.only("pk", "published_on").order_by("pk")
+        return Publication.objects.public().only("pk", "published_on").order_by("pk")
 
     def location(self, item):
         return reverse("public:detail", args=[item.pk])

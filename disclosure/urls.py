@@ -7,4 +7,5 @@ app_name = "disclosure"
 urlpatterns = [
     path("letters/<int:letter_pk>/preview/", views.preview, name="preview"),
     path("letters/<int:letter_pk>/publish/", views.publish, name="publish"),
+    path("letters/<int:letter_pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

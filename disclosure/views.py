@@ -1,5 +1,6 @@
-"""The public version of a reply, previewed by its agency and the committee staff, and
-published by the agency. The reading page for the public reads ``Publication``."""
+"""The public version of a reply, previewed by its agency and the committee staff,
+published by the agency and, if need be, withdrawn by its leader. The reading page for
+the public reads ``Publication``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from proposals.selectors import can
 from responses.models import ReplyLetter
 
 from . import services
-from .forms import PublishForm
+from .forms import PublishForm, WithdrawForm
 from .models import Publication, serial_digits
 from .redaction import redact
 
@@ -34,11 +35,26 @@ def _previewable_letter(request, letter_pk: int) -> ReplyLetter:
     return letter
 
 
-def _page(request, letter: ReplyLetter, form: PublishForm):
-    published = Publication.objects.filter(letter=letter).select_related("topic__parent").first()
+def _page(
+    request, letter: ReplyLetter, form: PublishForm, withdraw_form: WithdrawForm | None = None
+):
+    # Staff see a withdrawn publication too: it stays the record of what was public.
+    published = (
+        Publication.objects.filter(letter=letter)
+        .select_related("topic__parent", "withdrawal__withdrawn_by")
+        .first()
+    )
     context = {"letter": letter, "proposal": letter.assignment.proposal, "form": form}
     if published:
-        context.update(publication=published, published=True)
+        withdrawal = getattr(published, "withdrawal", None)
+        context.update(
+            publication=published,
+            published=True,
+            withdrawal=withdrawal,
+            withdraw_form=withdraw_form or WithdrawForm(),
+            can_withdraw=withdrawal is None
+            and can(request.user, "disclosure.withdraw_publication", published),
+        )
     else:
         agency = letter.assignment.agency
         refusal = services.publication_refusal(letter)
@@ -78,3 +94,25 @@ def publish(request, letter_pk: int):
             messages.success(request, f"答复已公开,索引号{publication.index_number}。")
             return redirect("disclosure:preview", letter_pk=letter.pk)
     return _page(request, letter, form)
+
+
+@login_required
+@require_POST
+def withdraw(request, letter_pk: int):
+    letter = _previewable_letter(request, letter_pk)
+    publication = get_object_or_404(Publication, letter=letter)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publication_withdraw(
+                publication=publication, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except WorkflowError as error:
+            apply_workflow_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"答复已撤回公开,公众不能再查看;索引号{publication.index_number}不再使用。",
+            )
+            return redirect("disclosure:preview", letter_pk=letter.pk)
+    return _page(request, letter, PublishForm(), withdraw_form=form)

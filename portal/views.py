@@ -24,9 +24,11 @@ def home(request):
     )
     statuses = [(label, counts.get(value, 0)) for value, label in Proposal.Status.choices[1:]]
     browse = public.facets()
-    latest = Publication.objects.select_related("agency").defer(
-        "body", "contact_name", "contact_phone"
-    )[:10]
+    latest = (
+        Publication.objects.public()
+        .select_related("agency")
+        .defer("body", "contact_name", "contact_phone")[:10]
+    )
     return render(
         request,
         "home.html",

@@ -631,6 +631,7 @@ class Verb(models.TextChoices):
     REPLY_REOPENED = "reply_reopened", "签发后修改"
     REPLY_SENT = "reply_sent", "答复"
     REPLY_PUBLISHED = "reply_published", "答复公开"
+    REPLY_WITHDRAWN = "reply_withdrawn", "撤回公开"
     ALL_REPLIED = "all_replied", "全部答复"
     RATED = "rated", "评价"
     REHANDLING = "rehandling", "重新办理"

@@ -30,6 +30,7 @@ PROPOSER_VERBS = {
     Verb.CONTACT_LOGGED,
     Verb.REPLY_SENT,
     Verb.REPLY_PUBLISHED,
+    Verb.REPLY_WITHDRAWN,
     Verb.ALL_REPLIED,
     Verb.RATED,
     Verb.REHANDLING,
@@ -81,6 +82,8 @@ def describe(event: Event, proposal: Proposal) -> str:
         return f"{who}对{agency}的答复评价为“{rating}”"
     if verb == Verb.REPLY_PUBLISHED:
         return f"{agency}的答复已公开,索引号{data.get('index_number', '')}"
+    if verb == Verb.REPLY_WITHDRAWN:
+        return f"{agency}的答复已撤回公开,索引号{data.get('index_number', '')}不再使用"
     if verb == Verb.COSIGN_CONFIRMED:
         return f"{event.note}确认联名"
     if verb in (Verb.CLOSED, Verb.ALL_REPLIED, Verb.SUBMITTED, Verb.CREATED, Verb.WITHDRAWN):

@@ -78,10 +78,8 @@ def numbers(queryset):
 
 
 def found(q, queryset=None):
-    results, explanation = search.search(
-        queryset if queryset is not None else Publication.objects.all(), q
-    )
-    return numbers(results), explanation
+    result = search.search(queryset if queryset is not None else Publication.objects.all(), q)
+    return numbers(result.results), result.explanation
 
 
 # -- PostgreSQL: words, phrases, numbers, ranking -----------------------------------------
@@ -241,9 +239,9 @@ def test_filters_combine_with_search_everywhere(seeds):
 @pytest.mark.django_db
 def test_a_blank_query_changes_nothing(seeds):
     queryset = Publication.objects.filter(year=2021)
-    results, explanation = search.search(queryset, "  ")
-    assert results is queryset
-    assert explanation == ""
+    result = search.search(queryset, "  ")
+    assert result.results is queryset
+    assert result.explanation == ""
 
 
 def test_quoted_phrases_and_numbers_are_terms():
@@ -292,3 +290,38 @@ def test_publishing_indexes_the_publication_once_committed(
     assert publication.index_number.lower() in entry.plain
     results, _ = found("一老一小")
     assert list(results) == [publication.proposal_number]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("oldest_first", [False, True])
+@pytest.mark.parametrize("q", ["养老", "社区", "“社区应急管理”", "社区 养老"])
+def test_fetching_the_matches_and_walking_the_dates_give_the_same_pool(
+    seeds, monkeypatch, q, oldest_first
+):
+    monkeypatch.setattr(search, "POOL", 2)
+    decisions = []
+    decide = search._few_enough
+    monkeypatch.setattr(
+        search, "_few_enough", lambda *args: decisions.append(decide(*args)) or decisions[-1]
+    )
+    publications = Publication.objects.all()
+    walked = search.search(publications, q, oldest_first=oldest_first)
+    assert decisions == []  # without sizes the planner walks the dates
+    total = publications.count()
+    fetched = search.search(publications, q, oldest_first=oldest_first, sizes=(total, total))
+    assert decisions == [True]
+    assert numbers(fetched.results) == numbers(walked.results)
+    assert (fetched.count, fetched.capped, fetched.explanation) == (
+        walked.count,
+        walked.capped,
+        walked.explanation,
+    )
+    assert walked.count <= 2
+
+
+@pytest.mark.postgres
+def test_a_common_word_walks_the_dates(seeds, monkeypatch):
+    monkeypatch.setattr(search, "FETCH_LIMIT", 0)  # every estimate is above it
+    total = Publication.objects.count()
+    result = search.search(Publication.objects.all(), "养老", sizes=(total, total))
+    assert {"607", "20210549", "20210248"} <= set(numbers(result.results))

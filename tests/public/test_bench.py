@@ -4,8 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from disclosure.models import Publication, PublicationSearch
+from tests.public.test_pages import publish
 
 
 @pytest.mark.django_db
@@ -23,3 +25,18 @@ def test_bench_public_prints_every_figure_and_leaves_nothing():
     assert "返回" not in text  # every page answered 200
     assert Publication.objects.count() == before
     assert not PublicationSearch.objects.exists()
+
+
+def test_bench_public_measures_the_replies_already_there(world):
+    with pytest.raises(CommandError, match="没有已公开的答复"):
+        call_command("bench_public", "--existing", stdout=StringIO())
+    publish(world, title="关于养老服务的建议")
+    out = StringIO()
+    call_command("bench_public", "--existing", "--repeat", "1", stdout=out, stderr=out)
+    text = out.getvalue()
+    assert "已有 1 条已公开的答复" in text
+    assert "造数" not in text
+    for label in ["列表", "筛选列表", "详情", "检索“养老”"]:
+        assert any(line.strip().startswith(label) for line in text.splitlines()), label
+    assert "返回" not in text
+    assert Publication.objects.count() == 1
