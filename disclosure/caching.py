@@ -82,11 +82,13 @@ def cached_public_page(view):
         key = f"public:{version()}:{choices}:{request.get_full_path()}"
         hit = cache.get(key)
         if hit is not None:
-            content, content_type = hit
-            return HttpResponse(content, content_type=content_type)
+            content, headers = hit
+            return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
-            cache.set(key, (response.content, response["Content-Type"]), timeout=TIMEOUT)
+            if not getattr(response, "is_rendered", True):
+                response.render()  # a TemplateResponse (the sitemaps)
+            cache.set(key, (response.content, dict(response.items())), timeout=TIMEOUT)
         return response
 
     return wrapper

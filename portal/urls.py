@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from disclosure import feeds, sitemaps
+from disclosure.caching import cached_public_page
 
 from . import views
 
@@ -18,9 +19,15 @@ urlpatterns = [
     path("feeds/agencies/<int:pk>/replies.atom", feeds.AgencyReplies(), name="feed_agency"),
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": {"replies": sitemaps.ReplySitemap}},
+        cached_public_page(sitemap_views.index),
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cached_public_page(sitemap_views.sitemap),
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap_section",
     ),
     path("preferences/text-size/", views.set_text_size, name="set_text_size"),
     path("preferences/script/", views.set_script, name="set_script"),

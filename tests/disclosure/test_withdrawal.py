@@ -118,17 +118,17 @@ def _exported_titles(text: str, kind: str) -> set[str]:
         ("public:list", {"q": "路灯维修"}),
         ("feed_replies", {}),
         ("feed_agency", {}),
-        ("sitemap", {}),
+        ("sitemap_section", {}),
         ("public:export_csv", {}),
         ("public:export_json", {}),
     ],
 )
 def test_a_withdrawn_reply_leaves_every_list(world, client, kept, gone, withdraw, surface, params):
-    args = [world.lead_agency.pk] if surface == "feed_agency" else []
+    args = {"feed_agency": [world.lead_agency.pk], "sitemap_section": ["replies"]}.get(surface, [])
 
     def shown() -> set[str]:
         text = body(client.get(reverse(surface, args=args), params))
-        if surface == "sitemap":
+        if surface == "sitemap_section":
             return {p.title for p in (kept, gone) if _sitemap_entry(p) in text}
         if surface.startswith("public:export_"):
             return _exported_titles(text, surface.rsplit("_", 1)[1])

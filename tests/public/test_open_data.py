@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from disclosure.services import reply_publish
+from disclosure.sitemaps import ReplySitemap
 from responses.models import ReplyLetter
 from tests.disclosure import cases
 
@@ -46,10 +47,39 @@ def test_the_feeds_list_published_replies(world, client):
 
 def test_the_sitemap_lists_every_published_reply(world, client):
     published, other = setup_replies(world)
-    sitemap = client.get(reverse("sitemap")).content.decode()
+    index = client.get(reverse("sitemap"))
+    assert index.status_code == 200 and index["Content-Type"] == "application/xml"
+    section = reverse("sitemap_section", args=["replies"])
+    assert f"{section}</loc>" in index.content.decode()
+    assert "Last-Modified" in index
+    sitemap = client.get(section).content.decode()
     for reply in (published, other):
         assert reverse("public:detail", args=[reply.pk]) in sitemap
     assert sitemap.count("<url>") == 2
+    assert client.get(reverse("sitemap_section", args=["nothing"])).status_code == 404
+    assert client.get(section, {"p": "9"}).status_code == 404
+
+
+def test_a_large_sitemap_is_split_into_pages_the_index_names(world, client, monkeypatch):
+    monkeypatch.setattr(ReplySitemap, "limit", 1)
+    published, other = setup_replies(world)
+    section = reverse("sitemap_section", args=["replies"])
+    index = client.get(reverse("sitemap")).content.decode()
+    assert f"{section}</loc>" in index and f"{section}?p=2</loc>" in index
+    assert f"{section}?p=3</loc>" not in index
+    pages = [client.get(section, {"p": n}).content.decode() for n in (1, 2)]
+    assert [page.count("<url>") for page in pages] == [1, 1]
+    for reply in (published, other):
+        assert sum(reverse("public:detail", args=[reply.pk]) in page for page in pages) == 1
+
+
+def test_cached_sitemaps_keep_their_headers(world, client):
+    setup_replies(world)
+    first = client.get(reverse("sitemap"))
+    again = client.get(reverse("sitemap"))
+    for name in ("Content-Type", "Last-Modified", "X-Robots-Tag"):
+        assert again[name] == first[name], name
+    assert again.content == first.content
 
 
 def test_exports_stream_the_filtered_replies_without_contact_details(world, client):
