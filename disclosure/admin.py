@@ -2,6 +2,9 @@
 withdrawing (``disclosure.services``) write them."""
 
 from django.contrib import admin
+from django.urls import reverse
+
+from proposals.selectors import can
 
 from .models import (
     IndexSerial,
@@ -72,6 +75,18 @@ class PublicationAdmin(ReadOnlyAdmin):
     date_hierarchy = "published_on"
     list_select_related = ("topic__parent", "withdrawal")
     inlines = [WithdrawalInline]
+    # Withdrawing is a service with its own page (an imported reply has no other).
+    change_form_template = "admin/disclosure/publication/change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["withdraw_url"] = (
+            reverse("disclosure:withdraw_publication", args=[obj.pk])
+            if obj is not None
+            and not hasattr(obj, "withdrawal")
+            and can(request.user, "disclosure.withdraw_publication", obj)
+            else None
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="公开中", boolean=True)
     def is_public(self, obj) -> bool:

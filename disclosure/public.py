@@ -23,6 +23,7 @@ from django.views.decorators.http import condition
 from agencies.models import Agency
 from portal.script import to_simplified
 from proposals.models import Topic
+from proposals.selectors import can
 from responses import documents
 
 from . import caching, counting, search
@@ -229,7 +230,16 @@ def _detail_page(request, pk: int):
         Publication.objects.public().select_related("agency", "topic__parent", "stats"), pk=pk
     )
     views = (reply.stats.views if hasattr(reply, "stats") else 0) + counting.pending(pk)
-    return render(request, "public/detail.html", {"reply": reply, "views": views})
+    # Signed-in users are never served from the cache (nor is their page stored), so the
+    # link for those who may withdraw the reply costs anonymous readers nothing.
+    can_withdraw = request.user.is_authenticated and can(
+        request.user, "disclosure.withdraw_publication", reply
+    )
+    return render(
+        request,
+        "public/detail.html",
+        {"reply": reply, "views": views, "can_withdraw": can_withdraw},
+    )
 
 
 @condition(last_modified_func=_last_modified)

@@ -96,23 +96,78 @@ def publish(request, letter_pk: int):
     return _page(request, letter, form)
 
 
+def _withdrawn(request, publication: Publication, form: WithdrawForm) -> bool:
+    """Withdraw ``publication`` with the reason the form gives; True when it is done, else
+    the service's refusal is on the form. Both withdrawal pages post through here."""
+    if not form.is_valid():
+        return False
+    try:
+        services.publication_withdraw(
+            publication=publication, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except WorkflowError as error:
+        apply_workflow_error(form, error)
+        return False
+    said = "答复已撤回公开,公众不能再查看"
+    if publication.index_number:
+        said += f";索引号{publication.index_number}不再使用"
+    messages.success(request, f"{said}。")
+    return True
+
+
 @login_required
 @require_POST
 def withdraw(request, letter_pk: int):
     letter = _previewable_letter(request, letter_pk)
     publication = get_object_or_404(Publication, letter=letter)
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.publication_withdraw(
-                publication=publication, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except WorkflowError as error:
-            apply_workflow_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"答复已撤回公开,公众不能再查看;索引号{publication.index_number}不再使用。",
-            )
-            return redirect("disclosure:preview", letter_pk=letter.pk)
+    if _withdrawn(request, publication, form):
+        return redirect("disclosure:preview", letter_pk=letter.pk)
     return _page(request, letter, PublishForm(), withdraw_form=form)
+
+
+def _previewable(user, publication: Publication) -> ReplyLetter | None:
+    """The publication's letter when ``user`` may open its preview page (an imported
+    reply has none, and the system administrator need not be among its readers)."""
+    letter = publication.letter
+    return letter if letter and can(user, "disclosure.preview_reply", letter) else None
+
+
+def _after_withdrawal(request, publication: Publication):
+    """Where the withdrawer sees the withdrawn reply: its letter's preview page, for an
+    agency's leader; the admin's record of it, for the system administrator; else the
+    user's workspace."""
+    letter = _previewable(request.user, publication)
+    if letter is not None:
+        return redirect("disclosure:preview", letter_pk=letter.pk)
+    if request.user.is_staff and request.user.has_perm("disclosure.view_publication"):
+        return redirect("admin:disclosure_publication_change", publication.pk)
+    return redirect("workspace")
+
+
+@login_required
+def withdraw_publication(request, pk: int):
+    """Withdraw any publication, imported or published here, from a page of its own: an
+    imported reply has no letter, hence no preview page to withdraw it from."""
+    publication = get_object_or_404(
+        Publication.objects.select_related(
+            "agency", "letter__assignment__proposal", "withdrawal__withdrawn_by"
+        ),
+        pk=pk,
+    )
+    if not can(request.user, "disclosure.withdraw_publication", publication):
+        raise PermissionDenied
+    withdrawal = getattr(publication, "withdrawal", None)
+    form = WithdrawForm(request.POST if request.method == "POST" and withdrawal is None else None)
+    if form.is_bound and _withdrawn(request, publication, form):
+        return _after_withdrawal(request, publication)
+    return render(
+        request,
+        "disclosure/withdraw.html",
+        {
+            "publication": publication,
+            "withdrawal": withdrawal,
+            "form": form,
+            "letter": _previewable(request.user, publication),
+        },
+    )

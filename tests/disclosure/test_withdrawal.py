@@ -379,3 +379,193 @@ def test_the_admin_shows_the_withdrawal_read_only(world, client, kept, gone, wit
     )
     assert gone.index_number in withdrawn and kept.index_number not in withdrawn
     assert PublicationWithdrawal.objects.get().reason == REASON
+
+
+# -- the page of its own, for any publication --------------------------------------------
+
+
+def publication_withdraw_url(publication):
+    return reverse("disclosure:withdraw_publication", args=[publication.pk])
+
+
+def import_reply(agency, title="杭州市民政局关于市政协十二届二次会议第88号提案的答复"):
+    """A reply imported from the old portal: published, but with no letter here."""
+    return Publication.objects.create(
+        source=Publication.Source.IMPORTED,
+        agency=agency,
+        year=2023,
+        serial=88,
+        index_number=f"{agency.org_code}/2023-00088",
+        title=title,
+        body="<p>现答复如下。</p>",
+        published_on=timezone.localdate(),
+        publisher=agency.name,
+        disclosure="public",
+    )
+
+
+@pytest.fixture
+def imported(world):
+    return import_reply(world.lead_agency)
+
+
+@pytest.fixture
+def post_withdrawal(client, django_capture_on_commit_callbacks):
+    """Post the page's form and run what waits for the commit (the cache invalidation)."""
+
+    def run(publication, reason=REASON, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(publication_withdraw_url(publication), {"reason": reason}, **kwargs)
+
+    return run
+
+
+def _chinese_day(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_a_leader_withdraws_an_imported_reply_from_its_page(
+    world, client, imported, post_withdrawal
+):
+    detail = reverse("public:detail", args=[imported.pk])
+    assert client.get(detail).status_code == 200
+    client.force_login(world.lead_leader)
+    page = body(client.get(publication_withdraw_url(imported)))
+    for shown in (
+        imported.title,
+        imported.index_number,
+        imported.publisher,
+        _chinese_day(imported.published_on),
+        f'action="{publication_withdraw_url(imported)}"',
+        '<label for="id_reason">撤回理由',
+    ):
+        assert shown in page, shown
+    assert 'required id="id_reason"' in page
+    response = post_withdrawal(imported, follow=True)
+    assert response.redirect_chain[0][0] == reverse("workspace")
+    assert f"答复已撤回公开,公众不能再查看;索引号{imported.index_number}不再使用。" in body(
+        response
+    )
+    withdrawal = PublicationWithdrawal.objects.get(publication=imported)
+    assert withdrawal.withdrawn_by == world.lead_leader and withdrawal.reason == REASON
+    client.logout()
+    assert client.get(detail).status_code == 404
+
+
+def test_the_system_administrator_withdraws_from_the_page_and_lands_in_the_admin(
+    world, client, post_withdrawal
+):
+    imported = import_reply(world.other_agency, title="杭州市交通运输局关于第7号提案的答复")
+    root = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    assert imported.title in body(client.get(publication_withdraw_url(imported)))
+    response = post_withdrawal(imported)
+    change = reverse("admin:disclosure_publication_change", args=[imported.pk])
+    assert response.status_code == 302 and response["Location"] == change
+    assert REASON in body(client.get(change))
+    assert PublicationWithdrawal.objects.get().withdrawn_by == root
+    client.logout()
+    assert client.get(reverse("public:detail", args=[imported.pk])).status_code == 404
+
+
+def test_a_reply_published_here_can_be_withdrawn_from_the_page_too(
+    world, client, gone, post_withdrawal
+):
+    client.force_login(world.lead_leader)
+    response = post_withdrawal(gone)
+    assert response.status_code == 302 and response["Location"] == preview_url(gone)
+    assert PublicationWithdrawal.objects.get().publication == gone
+    assert Event.objects.get(verb=Verb.REPLY_WITHDRAWN).actor == world.lead_leader
+
+
+@pytest.mark.parametrize("who", ["lead_clerk", "co_leader", "staff"])
+def test_who_may_not_withdraw_is_refused_the_page(world, client, imported, who):
+    client.force_login(getattr(world, who))
+    assert client.get(publication_withdraw_url(imported)).status_code == 403
+    response = client.post(publication_withdraw_url(imported), {"reason": REASON})
+    assert response.status_code == 403
+    client.logout()
+    _nothing_withdrawn(client, imported)
+
+
+def test_the_page_sends_an_anonymous_visitor_to_sign_in(world, client, imported):
+    for response in (
+        client.get(publication_withdraw_url(imported)),
+        client.post(publication_withdraw_url(imported), {"reason": REASON}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    _nothing_withdrawn(client, imported)
+
+
+def test_an_unknown_publication_is_a_404(world, client, imported):
+    client.force_login(world.lead_leader)
+    assert client.get(reverse("disclosure:withdraw_publication", args=[9999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("", "请填写撤回理由。"), ("   ", "请填写撤回理由。"), ("有误", "至少写4个字")],
+)
+def test_the_page_redisplays_without_a_real_reason(world, client, imported, reason, message):
+    client.force_login(world.lead_leader)
+    page = body(client.post(publication_withdraw_url(imported), {"reason": reason}))
+    assert message in page
+    assert f'action="{publication_withdraw_url(imported)}"' in page
+    assert 'aria-invalid="true"' in page
+    client.logout()
+    _nothing_withdrawn(client, imported)
+
+
+def test_the_page_of_a_withdrawn_reply_shows_the_withdrawal_not_the_form(
+    world, client, imported, withdraw
+):
+    withdraw(imported, world.lead_leader)
+    client.force_login(world.lead_leader)
+    page = body(client.get(publication_withdraw_url(imported)))
+    assert "已撤回公开" in page and imported.index_number in page
+    assert timezone.localdate().strftime("%Y年%-m月%-d日") in page
+    assert str(world.lead_leader) in page and REASON in page
+    assert 'name="reason"' not in page
+    again = body(client.post(publication_withdraw_url(imported), {"reason": "第二个理由写在这里"}))
+    assert REASON in again and 'name="reason"' not in again
+    assert PublicationWithdrawal.objects.get().reason == REASON
+
+
+def test_the_public_page_links_to_the_withdrawal_only_for_who_may_withdraw(world, client, imported):
+    detail = reverse("public:detail", args=[imported.pk])
+    link = f'href="{publication_withdraw_url(imported)}"'
+    assert link not in body(client.get(detail))  # anonymous, and now cached
+    client.force_login(world.lead_leader)
+    assert link in body(client.get(detail))
+    for who in ("lead_clerk", "co_leader", "staff"):
+        client.force_login(getattr(world, who))
+        assert link not in body(client.get(detail)), who
+    client.logout()
+    assert link not in body(client.get(detail))  # the leader's page was not cached
+    root = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    assert link in body(client.get(detail))
+
+
+def test_the_leaders_page_is_not_served_to_anonymous_readers_from_the_cache(
+    world, client, imported, django_assert_max_num_queries
+):
+    detail = reverse("public:detail", args=[imported.pk])
+    link = f'href="{publication_withdraw_url(imported)}"'
+    client.force_login(world.lead_leader)
+    assert link in body(client.get(detail))
+    client.logout()
+    with django_assert_max_num_queries(3):
+        assert link not in body(client.get(detail))
+
+
+def test_the_admin_links_to_the_page_until_the_reply_is_withdrawn(
+    world, client, imported, withdraw
+):
+    client.force_login(factories.UserFactory(username="root", is_staff=True, is_superuser=True))
+    change = reverse("admin:disclosure_publication_change", args=[imported.pk])
+    link = f'href="{publication_withdraw_url(imported)}"'
+    assert link in body(client.get(change))
+    withdraw(imported, world.lead_leader)
+    assert link not in body(client.get(change))
