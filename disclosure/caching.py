@@ -17,6 +17,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 
+from agencies.models import Agency
+from proposals.models import Topic
+
 from .models import Publication, PublicationWithdrawal
 
 VERSION_KEY = "public:version"
@@ -66,6 +69,13 @@ def _published(sender, instance, created, **kwargs):
 
 @receiver(post_save, sender=PublicationWithdrawal)
 def _withdrawn(sender, instance, created, **kwargs):
+    transaction.on_commit(invalidate)
+
+
+@receiver(post_save, sender=Agency)
+@receiver(post_save, sender=Topic)
+def _renamed(sender, instance, created, **kwargs):
+    # The facets carry agency and topic names for the filter form.
     transaction.on_commit(invalidate)
 
 

@@ -9,6 +9,7 @@ withdrawn after publication (撤回公开).
 from __future__ import annotations
 
 import io
+from collections import Counter
 from typing import NamedTuple
 
 import segno
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import condition
 
 from agencies.models import Agency
+from portal.forms import QuickSelect
 from portal.script import to_simplified
 from proposals.models import Topic
 from proposals.selectors import can
@@ -39,18 +41,21 @@ SORTS = {
 
 class ReplyFilter(forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=100)
-    agency = forms.ModelChoiceField(
-        label="承办单位", queryset=Agency.objects.none(), required=False, empty_label="全部单位"
+    agency = forms.TypedChoiceField(
+        label="承办单位", coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
-    year = forms.TypedChoiceField(label="年份", coerce=int, required=False, empty_value=None)
-    session = forms.ChoiceField(label="会议", required=False)
-    category = forms.ChoiceField(label="办理结果", required=False)
-    topic = forms.ModelChoiceField(
-        label="主题分类", queryset=Topic.objects.none(), required=False, empty_label="全部主题"
+    year = forms.TypedChoiceField(
+        label="年份", coerce=int, required=False, empty_value=None, widget=QuickSelect
+    )
+    session = forms.ChoiceField(label="会议", required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label="办理结果", required=False, widget=QuickSelect)
+    topic = forms.TypedChoiceField(
+        label="主题分类", coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
     sort = forms.ChoiceField(
         label="排序",
         required=False,
+        widget=QuickSelect,
         choices=[
             ("", "相关度(有关键词时)"),
             ("new", "发布日期从新到旧"),
@@ -61,13 +66,10 @@ class ReplyFilter(forms.Form):
     explanation = ""
 
     def __init__(self, *args, facets: dict, **kwargs):
+        # Every choice comes from the cached facets: drawing the form reads no table.
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(pk__in=facets["agencies"]).order_by(
-            "name"
-        )
-        self.fields["topic"].queryset = (
-            Topic.objects.filter(pk__in=facets["topics"]).select_related("parent")
-        ).order_by("position", "name")
+        self.fields["agency"].choices = [("", "全部单位"), *facets["agency_choices"]]
+        self.fields["topic"].choices = [("", "全部主题"), *facets["topic_choices"]]
         self.fields["year"].choices = [("", "全部年份")] + [(y, f"{y}年") for y in facets["years"]]
         self.fields["session"].choices = [("", "全部会议")] + [(s, s) for s in facets["sessions"]]
         self.fields["category"].choices = [("", "全部结果")] + [
@@ -82,38 +84,53 @@ def facets() -> dict:
     return caching.shared(caching.FACETS_KEY, _facets)
 
 
-def _facets() -> dict:
-    rows = [
-        tuple(row)
-        for row in Publication.objects.public()
-        .order_by()
-        .values_list("agency_id", "year", "session_label", "result_category", "topic_id")
-        .annotate(n=Count("id"))
-    ]
-    return {
-        "agencies": sorted({r[0] for r in rows}),
-        "years": sorted({r[1] for r in rows}, reverse=True),
-        "sessions": sorted({r[2] for r in rows if r[2]}),
-        "categories": sorted({r[3] for r in rows if r[3]}),
-        "topics": sorted({r[4] for r in rows if r[4]}),
-        "total": sum(r[5] for r in rows),
-        # How many replies each combination of the browsing filters holds: a list without
-        # a search is counted from here, not by counting the table on every page.
-        "rows": rows,
-    }
-
-
 FILTERS = ("agency", "year", "session", "category", "topic")
 
 
-def counted(browse: dict, chosen: dict) -> int:
-    """How many public replies the browsing filters ``chosen`` select, from the facets."""
-    wanted = [
-        (i, value.pk if hasattr(value, "pk") else value)
-        for i, value in enumerate(chosen.get(name) for name in FILTERS)
-        if value
+def _facets() -> dict:
+    counts = {name: Counter() for name in FILTERS}
+    for *values, n in (
+        Publication.objects.public()
+        .order_by()
+        .values_list("agency_id", "year", "session_label", "result_category", "topic_id")
+        .annotate(n=Count("id"))
+    ):
+        for name, value in zip(FILTERS, values, strict=True):
+            if value:
+                counts[name][value] += n
+    agencies = list(
+        Agency.objects.filter(pk__in=counts["agency"]).order_by("name").values_list("pk", "name")
+    )
+    topics = [
+        (topic.pk, str(topic))
+        for topic in Topic.objects.filter(pk__in=counts["topic"])
+        .select_related("parent")
+        .order_by("position", "name")
     ]
-    return sum(row[5] for row in browse["rows"] if all(row[i] == v for i, v in wanted))
+    return {
+        "agencies": [pk for pk, _ in agencies],
+        "agency_choices": agencies,
+        "topics": [pk for pk, _ in topics],
+        "topic_choices": topics,
+        "years": sorted(counts["year"], reverse=True),
+        "sessions": sorted(counts["session"]),
+        "categories": sorted(counts["category"]),
+        "total": sum(counts["agency"].values()),
+        # How many replies each value of each filter holds: a list with at most one filter
+        # is counted from here, not by counting the table on every page.
+        "counts": {name: dict(counter) for name, counter in counts.items()},
+    }
+
+
+def counted(browse: dict, chosen: dict) -> int | None:
+    """How many public replies the filters ``chosen`` select, when the facets tell
+    (no filter, or one); ``None`` for a combination, which the paginator counts."""
+    if not chosen:
+        return browse["total"]
+    if len(chosen) == 1:
+        [(name, value)] = chosen.items()
+        return browse["counts"][name].get(value, 0)
+    return None
 
 
 class Listing(NamedTuple):
@@ -155,11 +172,12 @@ def filtered(data, *, ranked: bool = True) -> Listing:
         return Listing(form, replies.order_by(*SORTS[sort or "new"]), q, counted(browse, chosen))
     if not ranked:
         return Listing(form, search.matching(replies, q).order_by(*SORTS[sort or "new"]), q, None)
+    within = counted(browse, chosen)
     found = search.search(
         replies,
         q,
         oldest_first=sort == "old",
-        sizes=(counted(browse, chosen), browse["total"]),
+        sizes=(browse["total"] if within is None else within, browse["total"]),
     )
     form.explanation = found.explanation
     results = found.results.order_by(*SORTS[sort]) if sort else found.results

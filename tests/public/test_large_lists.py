@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django import forms
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from disclosure import public, search
 from disclosure.services import reply_publish
+from portal.forms import QuickSelect
 from tests.disclosure import cases
 from tests.public.test_pages import publish, text
 
@@ -55,14 +57,32 @@ def test_the_count_follows_a_new_publication(
     assert "共 4 件" in text(client.get(reverse("public:list")))
 
 
-def test_counted_reads_every_combination_of_filters(world, three):
+def test_counted_reads_one_filter_from_the_facets_and_leaves_combinations(world, three):
     first, _, third = three
     browse = public.facets()
     assert public.counted(browse, {}) == 3
-    assert public.counted(browse, {"agency": first.agency}) == 2
-    assert public.counted(browse, {"agency": third.agency, "year": third.year}) == 1
+    assert public.counted(browse, {"agency": first.agency_id}) == 2
+    assert public.counted(browse, {"year": third.year}) == 3
     assert public.counted(browse, {"category": first.result_category}) == 3
     assert public.counted(browse, {"year": first.year - 1}) == 0
+    assert public.counted(browse, {"agency": third.agency_id, "year": third.year}) is None
+
+
+def test_the_filter_form_reads_no_table(world, client, three, django_assert_num_queries):
+    client.get(reverse("public:list"))  # the facets are cached
+    with django_assert_num_queries(2):  # a page of ids, then their rows
+        page = text(client.get(reverse("public:list"), {"agency": three[2].agency_id, "page": 1}))
+    assert f'<option value="{three[2].agency_id}" selected>{three[2].publisher}</option>' in page
+
+
+def test_the_facets_follow_a_renamed_agency(
+    world, client, three, django_capture_on_commit_callbacks
+):
+    client.get(reverse("public:list"))
+    with django_capture_on_commit_callbacks(execute=True):
+        world.co_agency.name = "杭州市卫生健康委员会(更名)"
+        world.co_agency.save()
+    assert "杭州市卫生健康委员会(更名)" in text(client.get(reverse("public:list")))
 
 
 def test_a_search_past_the_pool_ranks_the_newest_and_says_so(world, client, three, monkeypatch):
@@ -90,3 +110,21 @@ def test_an_export_of_a_search_holds_every_match(world, client, three, monkeypat
     response = client.get(reverse("public:export_csv"), {"q": "养老服务"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert sorted(r[1] for r in rows[1:]) == sorted(r.title for r in three)
+
+
+@pytest.mark.parametrize("value", ["", "y", "missing"])
+def test_a_quick_select_draws_what_the_template_widget_draws(value):
+    choices = [("", "全部"), ("x", "<甲>&"), ("y", "乙")]
+    attrs = {"aria-describedby": "id_a_help", "class": "wide"}
+
+    class Drawn(forms.Form):
+        a = forms.ChoiceField(choices=choices, required=True, widget=forms.Select(attrs=attrs))
+
+    class Quick(forms.Form):
+        a = forms.ChoiceField(choices=choices, required=True, widget=QuickSelect(attrs=attrs))
+
+    def markup(form) -> str:
+        return "".join(line.strip() for line in str(form(data={"a": value})["a"]).splitlines())
+
+    assert markup(Quick) == markup(Drawn)
+    assert "&lt;甲&gt;&amp;" in markup(Quick)
