@@ -40,3 +40,13 @@ def test_bench_public_measures_the_replies_already_there(world):
         assert any(line.strip().startswith(label) for line in text.splitlines()), label
     assert "返回" not in text
     assert Publication.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bench_public_compares_query_counts_across_sizes():
+    out = StringIO()
+    call_command("bench_public", "--replies", "40", "80", "--repeat", "1", stdout=out, stderr=out)
+    text = out.getvalue()
+    assert "N=40:造数" in text and "N=80:造数" in text
+    assert "查询次数不随 N 增长:达标" in text
+    assert "忽略" not in text and "返回" not in text
