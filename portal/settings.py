@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
@@ -183,6 +186,62 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("PORTAL_DIGEST_HOUR", default=17), minute=30),
+    },
+}
+
+# The REST API (/api/v1/): the portal's sessions or personal tokens, the portal's rules.
+REST_FRAMEWORK = {
+    # The first class answers 401s with its challenge (WWW-Authenticate: Bearer); the
+    # session class has none, and first it would turn every 401 into a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("PORTAL_API_ANON_RATE", default="120/min"),
+        "user": env("PORTAL_API_USER_RATE", default="600/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "建议提案办理平台 API",
+    "DESCRIPTION": (
+        "人大代表建议、政协委员提案从提交到答复公开的办理接口。工作接口使用平台登录会话或"
+        "个人接口令牌(请求头 Authorization: Bearer <令牌>),权限与网页相同;"
+        "/api/v1/public/ 下的已公开答复无需登录。错误统一为 "
+        '{"error": {"status", "code", "message", "fields"}}。'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No call to the online validator: intranets are offline.
+    "SWAGGER_UI_SETTINGS": {
+        "validatorUrl": None,
+        "deepLinking": True,
+        "persistAuthorization": True,
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Enums are named after their field: choice sets that share a field name, or one set
+    # under several names, get one name each here.
+    "ENUM_NAME_OVERRIDES": {
+        "BodyEnum": "agencies.models.Body",
+        "AssignmentStatusEnum": "proposals.models.Assignment.Status",
+        "ReplyLetterStatusEnum": "responses.models.ReplyLetter.Status",
+        "ProposalStatusEnum": "proposals.models.Proposal.Status",
+        "ProposalKindEnum": "proposals.models.Proposal.Kind",
+        "ProposerKindEnum": "proposals.models.Proposer.Kind",
+        "AssignmentModeEnum": "proposals.models.Assignment.Mode",
+        "DeadlineStepEnum": "deadlines.models.Step",
+        "DeadlineStatusEnum": "deadlines.models.Deadline.Status",
+        "ExtensionRequestStatusEnum": "deadlines.models.ExtensionRequest.Status",
     },
 }
 

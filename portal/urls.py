@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from disclosure import feeds, sitemaps
 from disclosure.caching import cached_public_page
@@ -31,6 +32,7 @@ urlpatterns = [
     ),
     path("preferences/text-size/", views.set_text_size, name="set_text_size"),
     path("preferences/script/", views.set_script, name="set_script"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("proposals/", include("proposals.urls")),
     path("agency/", include("agencies.urls")),
@@ -40,4 +42,7 @@ urlpatterns = [
     path("disclosure/", include("disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("portal.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -88,7 +88,6 @@ def proposal_page(proposal: Proposal, user) -> dict:
             ),
         )
     )
-    is_agency = any(roles.is_member_of(a.agency_id) for a in assignments)
     letters = list(
         ReplyLetter.objects.visible_to(user)
         .filter(assignment__proposal=proposal)
@@ -134,7 +133,7 @@ def proposal_page(proposal: Proposal, user) -> dict:
         _assignment_actions(user, view, roles, is_staff, letters)
         views.append(view)
 
-    for_proposer = not is_staff and not is_agency
+    for_proposer = timeline.for_proposer(user, proposal, [a.agency_id for a in assignments])
     events = proposal.events.select_related("actor", "assignment__agency")
     proposal_actions = set()
     if is_staff:

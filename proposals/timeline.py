@@ -6,11 +6,14 @@ every step, internal ones (drafts, returns, adjustment requests) included.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.roles import roles_of
 from portal.chinese import chinese_date
 
 from .models import Assignment, Event, Proposal, Verb
@@ -45,10 +48,28 @@ class Entry:
     text: str
     actor: str
     note: str
+    event: Event | None = field(default=None, compare=False, repr=False)
 
     @property
     def date_text(self) -> str:
         return chinese_date(timezone.localdate(self.at))
+
+
+def for_proposer(user, proposal: Proposal, agency_ids: Iterable[int]) -> bool:
+    """Whether ``user`` reads ``proposal``'s timeline as its proposers do: they are neither
+    committee staff of its body nor in one of the agencies it went to (``agency_ids``)."""
+    roles = roles_of(user)
+    if roles.is_staff_of(proposal.body_kind):
+        return False
+    return not any(roles.is_member_of(agency_id) for agency_id in agency_ids)
+
+
+def proposer_events(events: QuerySet) -> QuerySet:
+    """The events of the proposer's timeline, as ``entries`` shows them, in the database:
+    the steps that concern them, and not the other items merged into theirs."""
+    return events.filter(verb__in=PROPOSER_VERBS).exclude(
+        verb=Verb.MERGED, data__has_key="source_number"
+    )
 
 
 def _agency(event: Event) -> str:
@@ -116,6 +137,7 @@ def entries(proposal: Proposal, events, *, for_proposer: bool) -> list[Entry]:
                 text=describe(event, proposal),
                 actor=actor,
                 note=_note(event, for_proposer),
+                event=event,
             )
         )
     return shown

@@ -8,6 +8,7 @@ import pytest
 
 from agencies.models import Agency
 from notifications.models import Notification
+from portal import clock
 from proposals import services as ps
 from proposals.errors import EditConflict, InvalidInput, NotPermitted, TransitionNotAllowed
 from proposals.models import Assignment, CoSigner, Event, Proposal, Session
@@ -80,7 +81,7 @@ STAGES = {
     "closed": lambda w: _letter_case(_closed(w)),
 }
 
-TODAY = datetime.date.today()
+TODAY = clock.today()
 
 CASES = [
     # draft

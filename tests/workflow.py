@@ -1,7 +1,6 @@
 """Bring a proposal to a stage of the process through the services, as people would."""
 
-import datetime
-
+from portal import clock
 from proposals import services as ps
 from proposals.models import Proposal
 from responses import services as rs
@@ -63,7 +62,7 @@ def drafted(w: World, **kwargs) -> ReplyLetter:
     rs.opinion_submit(assignment=co_of(proposal), body="我委同意市民政局的意见。", by=w.co_clerk)
     rs.contact_log(
         assignment=lead_of(proposal),
-        contacted_on=datetime.date.today(),
+        contacted_on=clock.today(),
         way="face",
         people="吴强、戚敏敏",
         summary="当面听取意见。",

@@ -1,0 +1,45 @@
+"""The REST API's version 1 (``/api/v1/``): each app's endpoints on one router."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import MeView
+from agencies.api import AgencyViewSet
+from disclosure.api import PublicReplyViewSet
+from disclosure.workflow_api import LetterPublishView
+from notifications.api import NotificationViewSet
+from proposals.api import AssignmentViewSet, ProposalViewSet, ProposerViewSet, SessionViewSet
+from responses.api import (
+    AssignmentRateView,
+    AssignmentRehandleView,
+    ContactViewSet,
+    LetterViewSet,
+    OpinionViewSet,
+    ResultCategoryViewSet,
+)
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("public/replies", PublicReplyViewSet, basename="public-reply")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("proposers", ProposerViewSet, basename="proposer")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("opinions", OpinionViewSet, basename="opinion")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("letters", LetterViewSet, basename="letter")
+router.register("result-categories", ResultCategoryViewSet, basename="result-category")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="api_me"),
+    path("assignments/<int:pk>/rate/", AssignmentRateView.as_view(), name="assignment-rate"),
+    path(
+        "assignments/<int:pk>/rehandle/",
+        AssignmentRehandleView.as_view(),
+        name="assignment-rehandle",
+    ),
+    path("letters/<int:pk>/publish/", LetterPublishView.as_view(), name="letter-publish"),
+    *router.urls,
+]
