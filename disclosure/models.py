@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import ExtractYear
 
 from portal import clock
 from proposals.models import ProtectedFromDeletion
@@ -180,6 +181,12 @@ class Publication(models.Model):
                 condition=~models.Q(fingerprint=""),
                 name="unique_publication_fingerprint",
             ),
+            # The year is the publication date's: the public list filters a year as a
+            # range of dates, on the same indexes as its order.
+            models.CheckConstraint(
+                condition=models.Q(year=ExtractYear("published_on")),
+                name="publication_year_is_published_year",
+            ),
             # Only an imported page may lack an index number: the portal always gives one.
             models.CheckConstraint(
                 condition=models.Q(source="imported")
@@ -197,7 +204,6 @@ class Publication(models.Model):
                 fields=["agency", "published_on", "id"], name="publication_agency_date_id"
             ),
             models.Index(fields=["topic", "published_on", "id"], name="publication_topic_date_id"),
-            models.Index(fields=["year", "published_on", "id"], name="publication_year_date_id"),
             models.Index(
                 fields=["session_label", "published_on", "id"], name="publication_session_date_id"
             ),

@@ -159,7 +159,7 @@ def filtered(data, *, ranked: bool = True) -> Listing:
         form.ignored = [form.fields[name].label for name in form.errors]
     lookups = {
         "agency": "agency",
-        "year": "year",
+        "year": "published_on__year",  # a range of the date indexes (the year is its date's)
         "session": "session_label",
         "category": "result_category",
         "topic": "topic",

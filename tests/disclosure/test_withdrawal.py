@@ -3,6 +3,7 @@ feed, sitemap, export and search, with a reason on the record; the publication a
 index number stay, and the letter cannot be published again."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -234,7 +235,7 @@ def test_the_system_administrator_withdraws_an_imported_reply(world, client, wit
     imported = Publication.objects.create(
         source=Publication.Source.IMPORTED,
         agency=world.other_agency,
-        year=2023,
+        year=timezone.localdate().year,
         title="杭州市交通运输局关于市政协十二届二次会议第88号提案的答复",
         body="<p>现答复如下。</p>",
         published_on=timezone.localdate(),
@@ -398,7 +399,7 @@ def import_reply(agency, title="杭州市民政局关于市政协十二届二次
         index_number=f"{agency.org_code}/2023-00088",
         title=title,
         body="<p>现答复如下。</p>",
-        published_on=timezone.localdate(),
+        published_on=datetime.date(2023, 6, 30),
         publisher=agency.name,
         disclosure="public",
     )

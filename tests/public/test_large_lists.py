@@ -7,11 +7,12 @@ import io
 import pytest
 from django import forms
 from django.core.cache import cache
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disclosure import public, search
+from disclosure.models import Publication
 from disclosure.services import reply_publish
 from portal.forms import QuickSelect
 from tests.disclosure import cases
@@ -128,3 +129,19 @@ def test_a_quick_select_draws_what_the_template_widget_draws(value):
 
     assert markup(Quick) == markup(Drawn)
     assert "&lt;甲&gt;&amp;" in markup(Quick)
+
+
+def test_a_publications_year_is_its_dates(world, three):
+    first = three[0]
+    wrong = Publication(
+        source=Publication.Source.IMPORTED,
+        agency=first.agency,
+        year=first.published_on.year - 1,
+        title="年份与发布日期不符的答复",
+        body="<p>现答复如下。</p>",
+        published_on=first.published_on,
+        publisher=first.publisher,
+        disclosure="public",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        wrong.save()
