@@ -1,6 +1,9 @@
 """The REST API's version 1 (``/api/v1/``): each app's endpoints on one router."""
 
-from django.urls import path
+from django.urls import path, re_path
+from rest_framework import exceptions
+from rest_framework.decorators import api_view, permission_classes, schema
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
@@ -17,6 +20,15 @@ from responses.api import (
     OpinionViewSet,
     ResultCategoryViewSet,
 )
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+@schema(None)
+def not_found(request, *args, **kwargs):
+    """An address under /api/v1/ that names nothing: a 404 in the one shape, not a page."""
+    raise exceptions.NotFound()
+
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -42,4 +54,5 @@ urlpatterns = [
     ),
     path("letters/<int:pk>/publish/", LetterPublishView.as_view(), name="letter-publish"),
     *router.urls,
+    re_path(r"^.*$", not_found),  # last: what no endpoint answers
 ]

@@ -68,9 +68,12 @@ def test_an_unexpected_exception_is_not_hidden(rf):
 
 
 @pytest.mark.django_db
-def test_an_unknown_api_address_is_a_json_404(client):
-    response = client.get("/api/v1/nothing-here/")
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_an_unknown_api_address_is_a_json_404(client, method):
+    response = getattr(client, method)("/api/v1/nothing-here/")
     assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
 
 
 @pytest.mark.django_db
