@@ -10,7 +10,7 @@ PORT ?= 8000
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=portal.example.gov.cn \
 	DJANGO_SECRET_KEY=deploy-check-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
 
-.PHONY: run test lint worker beat migrate demo bench clean
+.PHONY: run test apicheck lint worker beat migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(VENV)/.installed-dev
 	$(MANAGE) makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Schemathesis against the live API schema, anonymously and as each demo role. Needs
+# DATABASE_URL: a database of its own, migrated, given the demo data and changed by the run.
+apicheck: $(VENV)/.installed-dev
+	.ci/apicheck
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Who may ask for more time, and who decides."""
+"""Who may ask for more time, who decides, and who reads why it was asked."""
 
 import rules
 
@@ -17,3 +17,8 @@ def staff_of_deadline_body(user, deadline) -> bool:
 
 rules.add_perm("deadlines.request_extension", member_of_deadline_agency)
 rules.add_perm("deadlines.decide_extension", staff_of_deadline_body)
+# Why an agency asks for more time is read by those who ask (the clerks and leaders of the
+# assignment's agency) and those who decide (committee staff of the item's body); the
+# proposers and the item's other agencies read only that more time was asked. The object
+# is the assignment whose deadline the request would extend.
+rules.add_perm("deadlines.read_extension_reason", is_agency_member | is_body_staff)

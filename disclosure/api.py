@@ -1,8 +1,11 @@
 """The public API (``/api/v1/public/replies/``): the published replies, read-only, for anyone.
 
 The list takes the HTML list's query parameters and goes through ``public.filtered``, so
-its filters, search and order are the portal's own; a value the HTML list would ignore is
-a 400 here, naming the parameter. Every row comes from ``Publication.objects.public()``:
+its filters, search and order are the portal's own. A filter value that names something
+no published reply has yet (an agency, topic, session or result category that exists, a
+year from 1949 to next year) finds nothing, an empty list; a value that names nothing,
+which the HTML list would leave out, is a 400 here, naming the parameter. Every row
+comes from ``Publication.objects.public()``:
 nothing unpublished or withdrawn, and never the staff-only contact details or publisher.
 
 Without ``q`` the list is paged by a cursor over (发布日期, id), newest first (oldest with
@@ -369,7 +372,11 @@ FILTER_PARAMETERS = [
         ),
     ),
     OpenApiParameter("agency", int, description="承办单位编号(答复中 agency.id)。"),
-    OpenApiParameter("year", int, description="发布年份,如 2023。"),
+    OpenApiParameter(
+        "year",
+        int,
+        description=f"发布年份,如 2023;{public.FIRST_YEAR} 年至明年。",
+    ),
     OpenApiParameter("session", str, description="会议,如“市政协十二届二次会议”。"),
     OpenApiParameter("category", str, description="办理结果,如“解决采纳”。"),
     OpenApiParameter("topic", int, description="主题分类编号(答复中 topic.id)。"),
@@ -385,28 +392,39 @@ FILTER_PARAMETERS = [
 ]
 
 
-def _problem(form: public.ReplyFilter, name: str, error) -> str:
-    label = form.fields[name].label
+NAMES_NOTHING = {
+    "agency": "没有编号为“{value}”的承办单位。",
+    "topic": "没有编号为“{value}”的主题分类。",
+    "session": "没有名为“{value}”的会议。",
+    "category": "没有名为“{value}”的办理结果。",
+    "year": "“{value}”不是可选的年份:请填写 {first} 至 {last} 之间的年份,如 2023。",
+}
+
+
+def _problem(name: str, error) -> str:
     if error.code == "invalid_choice" and name == "sort":
         return "排序只能是 new(发布日期从新到旧)或 old(发布日期从旧到新),或不填。"
     if error.code == "invalid_choice":
         value = (error.params or {}).get("value", "")
-        return f"“{value}”不是可选的{label}:只能选择有已公开答复的{label}。"
+        return NAMES_NOTHING[name].format(
+            value=value, first=public.FIRST_YEAR, last=public.last_year()
+        )
     return " ".join(error.messages)
 
 
 def public_listing(data) -> public.Listing:
-    """The public list ``data`` asks for; a value the HTML list would leave out is a 400."""
-    form = public.ReplyFilter(data or None, facets=public.facets())
+    """The public list ``data`` asks for: empty for a filter value that names something no
+    published reply has yet, a 400 for one that names nothing."""
+    form = public.ReplyFilter(data or None, facets=public.facets(), beyond_facets=True)
     if form.is_bound and not form.is_valid():
         with translation.override(settings.LANGUAGE_CODE):
             raise ValidationError(
                 {
-                    name: [_problem(form, name, error) for error in errors]
+                    name: [_problem(name, error) for error in errors]
                     for name, errors in form.errors.as_data().items()
                 }
             )
-    return public.filtered(data)
+    return public.filtered(data, beyond_facets=True)
 
 
 @extend_schema(tags=["答复公开"])
@@ -436,7 +454,9 @@ class PublicReplyViewSet(viewsets.ReadOnlyModelViewSet):
         summary="已公开的答复",
         description=(
             "已公开(且未撤回)的建议提案答复,筛选条件与门户网站的答复列表相同,可以组合使用;"
-            "筛选值不在可选范围内时返回 400,fields 中指明参数。无关键词时按发布日期排序,"
+            "筛选值所指的单位、主题、会议或办理结果存在(或年份在 1949 年至明年之间)"
+            "但还没有已公开的答复时,返回空列表;筛选值不指向任何对象时返回 400,"
+            "fields 中指明参数。无关键词时按发布日期排序,"
             f"以游标翻页(cursor);有关键词时按相关度排序(至多 {search.POOL} 条),以页码翻页(page),"
             "并返回 explanation 和每条的 snippet。列表不含正文(body_text、body_html),"
             "正文见单条答复。匿名访问有频率限制,超出时返回 429 和 Retry-After。"

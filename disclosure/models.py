@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models.functions import ExtractYear
 
 from portal import clock
-from proposals.models import ProtectedFromDeletion
+from portal.records import ImmutableQuerySet, ImmutableRecord, KeptRecord
 from responses.models import ReplyLetter
 
 
@@ -28,12 +28,7 @@ def format_index_number(org_code: str, year: int, serial: int) -> str:
     return f"{org_code}/{year}-{serial:0{serial_digits()}d}"
 
 
-class IndexSerialQuerySet(models.QuerySet):
-    def delete(self):
-        raise ProtectedFromDeletion("索引号序号不能删除,否则会重复发号。")
-
-
-class IndexSerial(models.Model):
+class IndexSerial(KeptRecord):
     """The last serial an agency has given an index number in a year.
 
     Publishing takes this row under a lock in the publishing transaction, so
@@ -49,7 +44,7 @@ class IndexSerial(models.Model):
     year = models.PositiveSmallIntegerField("年份")
     last = models.PositiveIntegerField("已用至序号", default=0)
 
-    objects = IndexSerialQuerySet.as_manager()
+    delete_refused = "索引号序号不能删除,否则会重复发号。"
 
     class Meta:
         verbose_name = "索引号序号"
@@ -62,11 +57,8 @@ class IndexSerial(models.Model):
     def __str__(self) -> str:
         return f"{self.agency.display_name} {self.year}年 已用至{self.last}号"
 
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("索引号序号不能删除,否则会重复发号。")
 
-
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(ImmutableQuerySet):
     def public(self):
         """What the public may read: the publications not withdrawn (撤回公开).
 
@@ -75,18 +67,15 @@ class PublicationQuerySet(models.QuerySet):
         """
         return self.filter(withdrawal__isnull=True)
 
-    def update(self, **kwargs):
-        raise ProtectedFromDeletion("已公开的答复不能修改。")
 
-    def delete(self):
-        raise ProtectedFromDeletion("已公开的答复不能删除。")
-
-
-class Publication(models.Model):
+class Publication(ImmutableRecord):
     """A reply letter as published (答复公开): the public version of its text, frozen
     when it was published, with its disclosure metadata."""
 
     GENRE_LETTER = "函"
+
+    change_refused = "已公开的答复不能修改。"
+    delete_refused = "已公开的答复不能删除。"
 
     class Source(models.TextChoices):
         PORTAL = "portal", "本平台办理"
@@ -217,31 +206,20 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.index_number} {self.title}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ProtectedFromDeletion("已公开的答复不能修改。")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("已公开的答复不能删除。")
-
-
-class PublicationWithdrawalQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ProtectedFromDeletion("撤回公开的记录不能修改。")
-
-    def delete(self):
-        raise ProtectedFromDeletion("撤回公开的记录不能删除,否则已撤回的答复会重新公开。")
-
-
-class PublicationWithdrawal(models.Model):
+class PublicationWithdrawal(ImmutableRecord):
     """A published reply taken off the public portal (撤回公开), with who did it and why.
 
     Written once, by ``disclosure.services.publication_withdraw``, and kept beside the
     publication so the publication stays the frozen record of what was public and its
     index number is never given again. Deleting the row would republish the reply,
-    so it can neither change nor go.
+    so it can neither change nor go. The publication is the primary key: a second
+    withdrawal of it fails (``ImmutableRecord`` always inserts) instead of overwriting the
+    first one's reason and author.
     """
+
+    change_refused = "撤回公开的记录不能修改。"
+    delete_refused = "撤回公开的记录不能删除,否则已撤回的答复会重新公开。"
 
     publication = models.OneToOneField(
         Publication,
@@ -259,8 +237,6 @@ class PublicationWithdrawal(models.Model):
     )
     withdrawn_at = models.DateTimeField("撤回时间", default=clock.now)
 
-    objects = PublicationWithdrawalQuerySet.as_manager()
-
     class Meta:
         verbose_name = "撤回公开"
         verbose_name_plural = "撤回公开"
@@ -268,17 +244,6 @@ class PublicationWithdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"撤回公开:{self.publication}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ProtectedFromDeletion("撤回公开的记录不能修改。")
-        # The publication is the primary key: a second withdrawal of it must fail, not
-        # overwrite the first one's reason and author.
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("撤回公开的记录不能删除,否则已撤回的答复会重新公开。")
 
 
 class PublicationSearch(models.Model):

@@ -9,6 +9,7 @@ withdrawn after publication (撤回公开).
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from typing import NamedTuple
 
@@ -22,11 +23,13 @@ from django.urls import reverse
 from django.views.decorators.http import condition
 
 from agencies.models import Agency
+from portal import clock
 from portal.forms import QuickSelect
 from portal.script import to_simplified
-from proposals.models import Topic
+from proposals.models import Session, Topic
 from proposals.selectors import can
 from responses import documents
+from responses.models import ResultCategory
 
 from . import caching, counting, search
 from .caching import cached_public_page
@@ -37,6 +40,14 @@ SORTS = {
     "new": ("-published_on", "-id"),
     "old": ("published_on", "id"),
 }
+FIRST_YEAR = 1949
+ID = re.compile(r"[0-9]{1,18}")  # an id the database can compare (a bigint)
+YEAR = re.compile(r"[0-9]{4}")
+
+
+def last_year() -> int:
+    """The latest year a filter may name: next year (a reply dated ahead, a bookmark)."""
+    return clock.today().year + 1
 
 
 class ReplyFilter(forms.Form):
@@ -65,7 +76,13 @@ class ReplyFilter(forms.Form):
 
     explanation = ""
 
-    def __init__(self, *args, facets: dict, **kwargs):
+    def __init__(self, *args, facets: dict, beyond_facets: bool = False, **kwargs):
+        """The filters, each offering the values the published replies have (``facets``).
+
+        With ``beyond_facets`` a value that no published reply has yet is a choice too when
+        it names something (``existing_label``), so that filtering by it finds nothing
+        rather than failing; without it (the HTML list) such a value is not a choice.
+        """
         # Every choice comes from the cached facets: drawing the form reads no table.
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "全部单位"), *facets["agency_choices"]]
@@ -77,6 +94,33 @@ class ReplyFilter(forms.Form):
         ]
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"id_{name}")
+        if beyond_facets and self.is_bound:
+            for name in FILTERS:
+                field, value = self.fields[name], str(self.data.get(name) or "")
+                if value and value not in {str(v) for v, _ in field.choices}:
+                    label = existing_label(name, value)
+                    if label is not None:
+                        field.choices = [*field.choices, (value, label)]
+
+
+def existing_label(name: str, value: str) -> str | None:
+    """What ``value`` of the filter ``name`` names, whether or not a published reply has it:
+    an agency or a topic by its id, a session by its name, a result category by its name,
+    or a year from 1949 to next year. ``None`` when it names nothing."""
+    if "\x00" in value:
+        return None  # no name holds a NUL character (nor can PostgreSQL compare one)
+    if name == "agency" and ID.fullmatch(value):
+        return Agency.objects.filter(pk=int(value)).values_list("name", flat=True).first()
+    if name == "topic" and ID.fullmatch(value):
+        topic = Topic.objects.select_related("parent").filter(pk=int(value)).first()
+        return str(topic) if topic else None
+    if name == "session" and Session.objects.filter(label=value).exists():
+        return value
+    if name == "category" and ResultCategory.objects.filter(name=value).exists():
+        return value
+    if name == "year" and YEAR.fullmatch(value) and FIRST_YEAR <= int(value) <= last_year():
+        return f"{int(value)}年"
+    return None
 
 
 def facets() -> dict:
@@ -143,14 +187,16 @@ class Listing(NamedTuple):
     count: int | None
 
 
-def filtered(data, *, ranked: bool = True) -> Listing:
+def filtered(data, *, ranked: bool = True, beyond_facets: bool = False) -> Listing:
     """The published replies the filters choose, in the order the reader asked for.
 
     With a search, ``ranked`` gives the search's ranked pool (the list); without it every
-    match, newest first (the exports).
+    match, newest first (the exports). ``beyond_facets`` filters by a value no published
+    reply has yet when it names something (the API), which finds none; otherwise such a
+    value is left out like any other that is not a choice (the HTML list).
     """
     browse = facets()
-    form = ReplyFilter(data or None, facets=browse)
+    form = ReplyFilter(data or None, facets=browse, beyond_facets=beyond_facets)
     replies = Publication.objects.public().select_related("agency", "topic__parent")
     d = {name: None for name in form.fields} | {"q": "", "sort": ""}
     if form.is_bound:

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from proposals.api import ACTION_REFUSALS
 from responses.api import LetterDetailSerializer, letter_response
 from responses.models import ReplyLetter
 
@@ -37,7 +38,7 @@ class LetterPublishView(APIView):
             "已公开或单位未登记组织机构代码时返回 409;发布日期有误返回 400。"
         ),
         request=PublishSerializer,
-        responses=LetterDetailSerializer,
+        responses={200: LetterDetailSerializer, **ACTION_REFUSALS},
         tags=["答复函"],
     )
     def post(self, request, pk: int):

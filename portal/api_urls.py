@@ -54,5 +54,6 @@ urlpatterns = [
     ),
     path("letters/<int:pk>/publish/", LetterPublishView.as_view(), name="letter-publish"),
     *router.urls,
-    re_path(r"^.*$", not_found),  # last: what no endpoint answers
+    # Last: what no endpoint answers, whatever its characters (a newline included).
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -58,7 +58,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, with the API in the portal's language whatever the client asks for.
+    "portal.api.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -229,6 +230,11 @@ SPECTACULAR_SETTINGS = {
         "persistAuthorization": True,
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's refusals (400/401/403/404/415/429) in the one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.schema.document_errors",
+    ],
     # Enums are named after their field: choice sets that share a field name, or one set
     # under several names, get one name each here.
     "ENUM_NAME_OVERRIDES": {

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,6 +27,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -43,10 +45,12 @@ from deadlines.api import (
 from deadlines.models import Deadline, ExtensionRequest
 
 from . import services, timeline
-from .errors import TransitionNotAllowed
+from .errors import InvalidInput, TransitionNotAllowed
 from .filters import RegisterFilter
-from .models import Assignment, Event, Proposal, Proposer, Session, Topic, Verb
-from .selectors import next_due_subquery
+from .models import Assignment, Attachment, Event, Proposal, Proposer, Session, Topic, Verb
+from .selectors import can, next_due_subquery
+from .services.filing import ATTACHMENT_TYPES
+from .views.common import attachment_download
 
 # -- the error shape, for the schema ----------------------------------------------------
 
@@ -277,6 +281,25 @@ class AttachmentSerializer(serializers.Serializer):
     content_type = serializers.CharField(help_text="文件类型。")
     size = serializers.IntegerField(help_text="大小(字节)。")
     uploaded_at = serializers.DateTimeField(help_text="上传时间。")
+    download_url = serializers.SerializerMethodField(help_text="下载地址(接口中,需登录)。")
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        address = reverse("proposal-attachment", args=[attachment.proposal_id, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(address) if request else address
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="要上传的文件:PDF、Word(.doc/.docx)、JPG 或 PNG,"
+        "不超过平台设定的大小(默认 20 MB);类型按文件内容判断,不只看扩展名。",
+        error_messages={
+            "required": "请选择要上传的文件(表单字段 file)。",
+            "invalid": "请以文件形式上传(multipart/form-data 的 file 字段)。",
+            "empty": "上传的是空文件。",
+            "no_name": "无法确定文件名,请重新上传。",
+        },
+    )
 
 
 class ProposalDetailSerializer(ProposalSerializer):
@@ -330,11 +353,8 @@ class AssignmentSerializer(AssignmentSummarySerializer):
         pending = next((r for d in assignment.deadlines.all() for r in d.pending_requests), None)
         if pending is None:
             return None
-        roles = roles_of(self.context["request"].user)
-        # Those who ask and those who decide read the reason; the proposer's page does not.
-        show_reason = roles.is_staff_of(assignment.proposal.body_kind) or roles.is_member_of(
-            assignment.agency_id
-        )
+        user = self.context["request"].user
+        show_reason = can(user, "deadlines.read_extension_reason", assignment)
         return ExtensionRequestSerializer(pending, context={"show_reason": show_reason}).data
 
 
@@ -967,6 +987,104 @@ class ProposalViewSet(WorkflowViewSet):
         return self.respond(proposal.pk)
 
     @extend_schema(
+        methods=["GET"],
+        summary="附件",
+        description="建议提案的附件,按上传先后(与详情中的 attachments 相同);"
+        "本人不可见或不存在时返回 404。",
+        responses={200: AttachmentSerializer(many=True), **refusals(404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="上传附件",
+        description="以 multipart/form-data 上传一个文件(字段 file),与网页录入时上传附件相同:"
+        "草稿由领衔人或录入人上传,已提交的件由本委员会工作人员上传;已撤回、已并案、"
+        "不予立案或已办结的件不能再上传(409)。文件须为 PDF、Word(.doc/.docx)、JPG 或 PNG,"
+        "不超过平台设定的大小,内容须与扩展名相符,否则返回 400(fields 中为 file)。"
+        "返回新附件;办理记录中记一条“上传附件”。附件上传后不能删除。",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={
+            201: AttachmentSerializer,
+            **refusals(400, 403, 404, 409),
+            415: OpenApiResponse(
+                ApiErrorSerializer,
+                description="请求内容须为 multipart/form-data(文件放在 file 字段)。",
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def attachments(self, request, pk=None):
+        proposal = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            attachments = proposal.attachments.all()
+            return Response(AttachmentSerializer(attachments, many=True, context=context).data)
+        data = self.read_input(AttachmentUploadSerializer)
+        try:
+            attachment = services.proposal_attach(
+                proposal=proposal, upload=data["file"], by=request.user
+            )
+        except InvalidInput as refusal:
+            # The service names the filing form's field; here the file is sent as ``file``.
+            field = "file" if refusal.field == "attachments" else refusal.field
+            raise InvalidInput(refusal.message, field=field) from refusal
+        return Response(
+            AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="下载附件",
+        description="下载建议提案的一个附件,以原文件名保存;与网页相同,本人可见该件即可下载,"
+        "否则(或附件不属于该件、不存在)返回 404。",
+        parameters=[
+            OpenApiParameter(
+                "attachment_pk",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description="附件编号(附件的 id)。",
+            )
+        ],
+        responses={
+            # The file as uploaded: one of the types an attachment may have.
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY,
+                    description="文件内容;Content-Type 为附件的类型,"
+                    "Content-Disposition 中为原文件名。",
+                )
+                for content_type in sorted({kind for kind, _ in ATTACHMENT_TYPES.values()})
+            },
+            **refusals(404),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)",
+        url_name="attachment",
+        filter_backends=[],
+    )
+    def attachment(self, request, pk=None, attachment_pk=None):
+        proposal = self.get_object()
+        return attachment_download(
+            get_object_or_404(
+                Attachment.objects.visible_to(request.user).filter(proposal=proposal),
+                pk=attachment_pk,
+            )
+        )
+
+    def perform_content_negotiation(self, request, force=False):
+        # A download is the file whatever Accept asks for; a refusal of it is JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "attachment"
+        )
+
+    @extend_schema(
         summary="办理记录",
         description="建议提案的办理过程,按时间先后,与网页上的办理过程相同:委员会工作人员和"
         "承办单位看到每一步、操作人和说明;提出人只看到与其相关的步骤,不显示操作人和内部说明。",
@@ -978,11 +1096,13 @@ class ProposalViewSet(WorkflowViewSet):
         proposal = self.get_object()
         agency_ids = proposal.assignments.values_list("agency_id", flat=True)
         for_proposer = timeline.for_proposer(request.user, proposal, agency_ids)
-        events = proposal.events.select_related("actor", "assignment__agency")
+        events = proposal.events.select_related(
+            "actor", "assignment__agency", "assignment__proposal"
+        )
         if for_proposer:
             events = timeline.proposer_events(events)
         page = self.paginate_queryset(events)
-        entries = timeline.entries(proposal, page, for_proposer=for_proposer)
+        entries = timeline.entries(proposal, page, for_proposer=for_proposer, reader=request.user)
         return self.get_paginated_response(TimelineEntrySerializer(entries, many=True).data)
 
 

@@ -18,6 +18,13 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from agencies.models import Agency, Body
 from portal import clock
 from portal.chinese import chinese_numeral
+from portal.records import (
+    ImmutableQuerySet,
+    ImmutableRecord,
+    KeptQuerySet,
+    KeptRecord,
+    ProtectedFromDeletion,
+)
 
 
 class Session(models.Model):
@@ -209,10 +216,6 @@ class ProposalQuerySet(models.QuerySet):
         if self.exclude(status=Proposal.Status.DRAFT).exists():
             raise ProtectedFromDeletion("提案/建议提交后不能删除。")
         return super().delete()
-
-
-class ProtectedFromDeletion(Exception):
-    """Raised when code tries to delete a record the process must keep."""
 
 
 def _parse_serial(number: str) -> int | None:
@@ -434,6 +437,12 @@ def attachment_path(instance, filename: str) -> str:
     return f"attachments/{clock.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AttachmentQuerySet:
+        """Return the attachments ``user`` may download: those of the proposals they may see."""
+        return self.filter(proposal__in=Proposal.objects.visible_to(user))
+
+
 class Attachment(models.Model):
     """A file filed with a proposal: PDF, Word or an image."""
 
@@ -449,6 +458,8 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField("上传时间", default=clock.now)
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
@@ -458,7 +469,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(KeptQuerySet):
     def visible_to(self, user) -> AssignmentQuerySet:
         """Return the assignments ``user`` may see: those of the proposals they may see.
 
@@ -474,11 +485,8 @@ class AssignmentQuerySet(models.QuerySet):
         """Assignments that owe the proposer a reply letter: the lead and split ones."""
         return self.active().filter(mode__in=Assignment.REPLYING_MODES)
 
-    def delete(self):
-        raise ProtectedFromDeletion("交办记录不能删除。")
 
-
-class Assignment(FSMModelMixin, models.Model):
+class Assignment(FSMModelMixin, KeptRecord):
     """A proposal handed to an agency (交办) in one of four modes."""
 
     class Mode(models.TextChoices):
@@ -497,6 +505,8 @@ class Assignment(FSMModelMixin, models.Model):
         WITHDRAWN = "withdrawn", "已撤销"
 
     REPLYING_MODES = (Mode.LEAD, Mode.SPLIT)
+
+    delete_refused = "交办记录不能删除。"
 
     proposal = models.ForeignKey(
         Proposal, verbose_name="建议提案", on_delete=models.PROTECT, related_name="assignments"
@@ -562,9 +572,6 @@ class Assignment(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} → {self.agency.display_name}({self.get_mode_display()})"
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("交办记录不能删除。")
 
     @property
     def owes_reply(self) -> bool:
@@ -642,15 +649,7 @@ class Verb(models.TextChoices):
     CLOSED = "closed", "办结"
 
 
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ProtectedFromDeletion("办理记录不可修改。")
-
-    def delete(self):
-        raise ProtectedFromDeletion("办理记录不可删除。")
-
-
-class EventManager(models.Manager.from_queryset(EventQuerySet)):
+class EventManager(models.Manager.from_queryset(ImmutableQuerySet)):
     def record(
         self,
         *,
@@ -676,8 +675,11 @@ class EventManager(models.Manager.from_queryset(EventQuerySet)):
         )
 
 
-class Event(models.Model):
+class Event(ImmutableRecord):
     """One immutable entry of a proposal's timeline: who did what, when, from and to which state."""
+
+    change_refused = "办理记录不可修改。"
+    delete_refused = "办理记录不可删除。"
 
     proposal = models.ForeignKey(
         Proposal, verbose_name="建议提案", on_delete=models.PROTECT, related_name="events"
@@ -718,14 +720,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ProtectedFromDeletion("办理记录不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("办理记录不可删除。")
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -40,6 +40,7 @@ class AssignmentView:
     letter: object = None
     opinion: object = None
     pending_extension: object = None
+    extension_reason: str = ""
     extendable: list = field(default_factory=list)
 
 
@@ -123,6 +124,9 @@ def proposal_page(proposal: Proposal, user) -> dict:
             letter=letter if letter is not None and letter.round == a.round else None,
             opinion=next((o for o in opinions if o.assignment_id == a.pk), None),
             pending_extension=pending,
+            extension_reason=pending.reason
+            if pending is not None and can(user, "deadlines.read_extension_reason", a)
+            else "",
             extendable=[
                 d
                 for d in deadlines
@@ -134,7 +138,7 @@ def proposal_page(proposal: Proposal, user) -> dict:
         views.append(view)
 
     for_proposer = timeline.for_proposer(user, proposal, [a.agency_id for a in assignments])
-    events = proposal.events.select_related("actor", "assignment__agency")
+    events = proposal.events.select_related("actor", "assignment__agency", "assignment__proposal")
     proposal_actions = set()
     if is_staff:
         if proposal.status == Proposal.Status.SUBMITTED:
@@ -167,7 +171,7 @@ def proposal_page(proposal: Proposal, user) -> dict:
         "letters": letters,
         "opinions": opinions,
         "contacts": contacts,
-        "timeline": timeline.entries(proposal, events, for_proposer=for_proposer),
+        "timeline": timeline.entries(proposal, events, for_proposer=for_proposer, reader=user),
         "proposal_actions": proposal_actions,
         "is_staff": is_staff,
         "for_proposer": for_proposer,

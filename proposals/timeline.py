@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import rules
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -114,16 +115,24 @@ def describe(event: Event, proposal: Proposal) -> str:
     return f"{agency}{event.get_verb_display()}" if agency else event.get_verb_display()
 
 
-def _note(event: Event, for_proposer: bool) -> str:
+def _note(event: Event, for_proposer: bool, reader) -> str:
     if event.verb in (Verb.CONTACT_LOGGED, Verb.COSIGN_CONFIRMED):
         return ""
     if for_proposer and event.verb not in (Verb.REJECTED, Verb.RATED, Verb.REHANDLING):
         return ""
+    if (
+        event.verb == Verb.EXTENSION_REQUESTED
+        and reader is not None
+        and not rules.has_perm("deadlines.read_extension_reason", reader, event.assignment)
+    ):
+        return ""  # the note is the request's reason
     return event.note
 
 
-def entries(proposal: Proposal, events, *, for_proposer: bool) -> list[Entry]:
-    """The timeline entries of ``proposal`` from its ``events`` (with actor and agency loaded)."""
+def entries(proposal: Proposal, events, *, for_proposer: bool, reader=None) -> list[Entry]:
+    """The timeline entries of ``proposal`` from its ``events`` (with actor, assignment,
+    its agency and its proposal loaded), as ``reader`` may read them: an extension
+    request's reason only for those who may read it (``deadlines/rules.py``)."""
     shown = []
     for event in events:
         if for_proposer and event.verb not in PROPOSER_VERBS:
@@ -136,7 +145,7 @@ def entries(proposal: Proposal, events, *, for_proposer: bool) -> list[Entry]:
                 at=event.at,
                 text=describe(event, proposal),
                 actor=actor,
-                note=_note(event, for_proposer),
+                note=_note(event, for_proposer, reader),
                 event=event,
             )
         )

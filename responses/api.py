@@ -23,6 +23,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from proposals.api import ACTION_REFUSALS, refusals
 from proposals.errors import TransitionNotAllowed
 from proposals.models import Assignment, Proposer
 from proposals.selectors import can
@@ -589,7 +590,7 @@ class _ReadAndCreate(
         description="会办单位的经办人或负责人提交已签收交办的会办意见(同网页“会办意见”),"
         f"记入办理记录并送主办单位。交办不存在或无权查看时返回 400。{REFUSALS}",
         request=OpinionSubmitSerializer,
-        responses={201: OpinionSerializer},
+        responses={201: OpinionSerializer, **refusals(400, 403, 409)},
     ),
 )
 class OpinionViewSet(_ReadAndCreate):
@@ -621,7 +622,7 @@ class OpinionViewSet(_ReadAndCreate):
         description="主办或分办单位记录一次与提出人的沟通(同网页“沟通联系”),记入办理记录;"
         f"面商、座谈、走访计入见面率。交办不存在或无权查看时返回 400。{REFUSALS}",
         request=ContactLogSerializer,
-        responses={201: ContactSerializer},
+        responses={201: ContactSerializer, **refusals(400, 403, 409)},
     ),
 )
 class ContactViewSet(_ReadAndCreate):
@@ -660,7 +661,7 @@ class ContactViewSet(_ReadAndCreate):
         "生成(同网页“按模板生成答复函”,返回时 generation 为 queued,生成后为 done 或 failed)。"
         f"每轮一件;记入办理记录。交办不存在或无权查看时返回 400。{REFUSALS}",
         request=LetterDraftSerializer,
-        responses={201: LetterDetailSerializer},
+        responses={201: LetterDetailSerializer, **refusals(400, 403, 409)},
     ),
     partial_update=extend_schema(
         summary="修改答复函",
@@ -669,7 +670,7 @@ class ContactViewSet(_ReadAndCreate):
         "答复函修改后成为新的草稿,须重新审核签发(签发后修改);已答复的不能修改(409)。"
         f"只提交要修改的项。{NOT_VISIBLE}{REFUSALS}",
         request=LetterUpdateSerializer,
-        responses=LetterDetailSerializer,
+        responses={200: LetterDetailSerializer, **ACTION_REFUSALS},
     ),
 )
 class LetterViewSet(_ReadAndCreate):
@@ -701,7 +702,7 @@ class LetterViewSet(_ReadAndCreate):
         description="经办人将草稿或退回的答复函提交本单位负责人审核签发;正文不能为空。"
         f"记入办理记录。{NOT_VISIBLE}{REFUSALS}",
         request=None,
-        responses=LetterDetailSerializer,
+        responses={200: LetterDetailSerializer, **ACTION_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -712,7 +713,7 @@ class LetterViewSet(_ReadAndCreate):
         description="本单位负责人签发待审核的答复函(须已确定办理结果分类);签发后内容冻结。"
         f"经办人不能签发(403);未提交审核的返回 409。{NOT_VISIBLE}",
         request=None,
-        responses=LetterDetailSerializer,
+        responses={200: LetterDetailSerializer, **ACTION_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -723,7 +724,7 @@ class LetterViewSet(_ReadAndCreate):
         description="本单位负责人将待审核的答复函连同退回意见退回经办人修改。"
         f"{NOT_VISIBLE}{REFUSALS}",
         request=LetterReturnSerializer,
-        responses=LetterDetailSerializer,
+        responses={200: LetterDetailSerializer, **ACTION_REFUSALS},
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_for_changes(self, request, pk=None):
@@ -739,7 +740,7 @@ class LetterViewSet(_ReadAndCreate):
         "该件转为已答复;提出人收到通知并可评价;主动公开的答复开始计算公开期限。"
         f"{NOT_VISIBLE}{REFUSALS}",
         request=None,
-        responses=LetterDetailSerializer,
+        responses={200: LetterDetailSerializer, **ACTION_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
@@ -750,7 +751,7 @@ class LetterViewSet(_ReadAndCreate):
         description="答复函每次保存的版本,从新到旧(同网页“修改记录”)。本单位人员和委员会"
         f"工作人员可查看;能看到答复函的其他人返回 403。{NOT_VISIBLE}",
         request=None,
-        responses=RevisionSerializer(many=True),
+        responses={200: RevisionSerializer(many=True), **refusals(403, 404)},
         filters=False,
     )
     @action(detail=True, methods=["get"], filterset_class=None)
@@ -800,7 +801,7 @@ class AssignmentRateView(APIView):
         "征询意见表。所有答复都已评价后该件办结。记入办理记录。"
         f"尚无已送达的答复返回 409。{NOT_VISIBLE}{REFUSALS}",
         request=RatingSerializer,
-        responses={201: FeedbackSerializer},
+        responses={201: FeedbackSerializer, **ACTION_REFUSALS},
         tags=["评价与重新办理"],
     )
     def post(self, request, pk: int):
@@ -830,7 +831,7 @@ class AssignmentRehandleView(APIView):
         "(同网页“申请重新办理”):交办进入新一轮办理,重新计算答复期限,承办单位再次答复。"
         f"重新办理次数有上限。记入办理记录。{NOT_VISIBLE}{REFUSALS}",
         request=RehandleSerializer,
-        responses=AssignmentStateSerializer,
+        responses={200: AssignmentStateSerializer, **ACTION_REFUSALS},
         tags=["评价与重新办理"],
     )
     def post(self, request, pk: int):

@@ -10,7 +10,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from agencies.models import Body
 from portal import clock
-from proposals.models import ProtectedFromDeletion
+from portal.records import ImmutableRecord, KeptQuerySet, KeptRecord
 
 
 class ResultCategory(models.Model):
@@ -55,7 +55,7 @@ def _replying_agency_on_item(roles):
     )
 
 
-class OpinionQuerySet(models.QuerySet):
+class OpinionQuerySet(KeptQuerySet):
     def visible_to(self, user):
         """Co-handling opinions go to the lead: staff, the writing agency and the replying
         agencies see them; proposers do not."""
@@ -72,8 +72,10 @@ class OpinionQuerySet(models.QuerySet):
         return self.filter(visible)
 
 
-class CoHandlingOpinion(models.Model):
+class CoHandlingOpinion(KeptRecord):
     """A co-handler's written opinion (会办意见), sent to the lead agency, not the proposer."""
+
+    delete_refused = "会办意见不能删除。"
 
     assignment = models.ForeignKey(
         "proposals.Assignment",
@@ -100,9 +102,6 @@ class CoHandlingOpinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment.agency.display_name}的会办意见"
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("会办意见不能删除。")
 
 
 class ContactQuerySet(models.QuerySet):
@@ -167,7 +166,7 @@ class ContactLog(models.Model):
         return self.way in self.FACE_TO_FACE_WAYS
 
 
-class ReplyLetterQuerySet(models.QuerySet):
+class ReplyLetterQuerySet(KeptQuerySet):
     def visible_to(self, user):
         """Staff see their body's letters at every stage, an agency its own letters;
         a sent letter is seen by everyone who may see its item."""
@@ -187,8 +186,10 @@ class ReplyLetterQuerySet(models.QuerySet):
         return self.filter(visible)
 
 
-class ReplyLetter(FSMModelMixin, models.Model):
+class ReplyLetter(FSMModelMixin, KeptRecord):
     """The reply letter (答复函) of a lead or split assignment, for one round of handling."""
+
+    delete_refused = "答复函不能删除。"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -283,9 +284,6 @@ class ReplyLetter(FSMModelMixin, models.Model):
             f"{self.assignment.agency.display_name}关于第{self.assignment.proposal.number}号的答复"
         )
 
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("答复函不能删除。")
-
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
@@ -319,8 +317,11 @@ class ReplyLetter(FSMModelMixin, models.Model):
         self.approved_by, self.approved_at = None, None
 
 
-class LetterRevision(models.Model):
+class LetterRevision(ImmutableRecord):
     """One saved version of a reply letter, kept for ever (修改记录)."""
+
+    change_refused = "答复函的历史版本不能修改。"
+    delete_refused = "答复函的历史版本不能删除。"
 
     letter = models.ForeignKey(
         ReplyLetter, verbose_name="答复函", on_delete=models.PROTECT, related_name="revisions"
@@ -355,14 +356,6 @@ class LetterRevision(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.version}版"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ProtectedFromDeletion("答复函的历史版本不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("答复函的历史版本不能删除。")
 
 
 class ReplyTemplate(models.Model):
@@ -415,8 +408,10 @@ class ReplyTemplate(models.Model):
         return self.name
 
 
-class Feedback(models.Model):
+class Feedback(KeptRecord):
     """A proposer's rating of a reply (征询意见). It comes from the proposer, never the agency."""
+
+    delete_refused = "评价不能删除。"
 
     class Rating(models.TextChoices):
         SATISFIED = "satisfied", "满意"
@@ -457,6 +452,3 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposer}:{self.get_rating_display()}"
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedFromDeletion("评价不能删除。")

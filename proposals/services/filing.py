@@ -13,7 +13,15 @@ from portal import clock
 
 from ..errors import InvalidInput, NotPermitted
 from ..models import Attachment, CoSigner, Proposal, Proposer, Session, Topic, Verb
-from ..workflow import locked, record, require, require_text, require_transition, take
+from ..workflow import (
+    locked,
+    record,
+    require,
+    require_state,
+    require_text,
+    require_transition,
+    take,
+)
 
 
 def check_signers(session: Session, lead: Proposer, co_signers: Sequence[Proposer]) -> None:
@@ -178,14 +186,24 @@ ATTACHMENT_TYPES = {
     ".jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
     ".png": ("image/png", [b"\x89PNG\r\n\x1a\n"]),
 }
+# An item takes files while it is in the process; one withdrawn, merged, rejected or
+# closed is a finished record.
+ATTACHABLE = (
+    Proposal.Status.DRAFT,
+    Proposal.Status.SUBMITTED,
+    Proposal.Status.ACCEPTED,
+    Proposal.Status.ASSIGNED,
+    Proposal.Status.REPLIED,
+)
 
 
 @transaction.atomic
 def proposal_attach(*, proposal: Proposal, upload, by) -> Attachment:
     """Keep a file with an item: PDF, Word or an image, no larger than the configured limit.
 
-    The type is judged by the file's first bytes as well as its name, so a
-    renamed program is refused.
+    A draft takes files from those who may edit it, an item in handling from committee
+    staff; a finished item (withdrawn, merged, rejected, closed) takes none. The type is
+    judged by the file's first bytes as well as its name, so a renamed program is refused.
     """
     from django.conf import settings
 
@@ -194,6 +212,7 @@ def proposal_attach(*, proposal: Proposal, upload, by) -> Attachment:
         require(by, "proposals.edit_draft", proposal, "上传附件")
     else:
         require(by, "proposals.review_proposal", proposal, "上传附件")
+    require_state(proposal, ATTACHABLE, "上传附件")
     name = PurePath(upload.name or "").name[:200]
     suffix = PurePath(name).suffix.lower()
     if suffix not in ATTACHMENT_TYPES:

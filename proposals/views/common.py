@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.roles import roles_of
 
 from ..errors import WorkflowError
-from ..models import Assignment, Proposal
+from ..models import Assignment, Attachment, Proposal
 
 
 def staff_bodies(request) -> list[str]:
@@ -36,6 +37,17 @@ def visible_assignment(request, pk: int) -> Assignment:
     return get_object_or_404(
         Assignment.objects.visible_to(request.user).select_related("agency", "proposal__session"),
         pk=pk,
+    )
+
+
+def attachment_download(attachment: Attachment) -> FileResponse:
+    """The file of ``attachment`` to save under its original name; a 404 if the file is gone."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
     )
 
 

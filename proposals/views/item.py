@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -26,7 +25,15 @@ from ..forms import (
     RejectForm,
 )
 from ..models import Assignment, Attachment, Proposal
-from .common import attempt, back, detail, staff_bodies, visible_assignment, visible_proposal
+from .common import (
+    attachment_download,
+    attempt,
+    back,
+    detail,
+    staff_bodies,
+    visible_assignment,
+    visible_proposal,
+)
 
 
 @login_required
@@ -210,15 +217,8 @@ def submit(request, pk: int):
 @login_required
 def attachment(request, pk: int):
     """Download an attachment of an item the user may see."""
-    item = get_object_or_404(
-        Attachment.objects.filter(proposal__in=Proposal.objects.visible_to(request.user)), pk=pk
-    )
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=item.name, content_type=item.content_type
+    return attachment_download(
+        get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     )
 
 

@@ -136,7 +136,7 @@ def reply_update(
     letter = locked(letter)
     require(by, "responses.draft_reply", letter, "修改答复")
     if not letter.is_changeable:
-        raise TransitionNotAllowed(f"答复函已{letter.get_status_display()},不能修改。")
+        raise TransitionNotAllowed(f"答复函当前状态为“{letter.get_status_display()}”,不能修改。")
     if expected_version is not None and expected_version != letter.version:
         raise EditConflict("答复函已被他人修改,您的修改未保存。请对照最新版本后再保存。")
     if letter.status == ReplyLetter.Status.APPROVED:

@@ -17,7 +17,7 @@ from disclosure.models import Publication
 from disclosure.services import publication_withdraw
 from portal import clock
 from proposals.models import Topic
-from responses.models import ReplyLetter
+from responses.models import ReplyLetter, ResultCategory
 from responses.richtext import from_plain
 from tests.disclosure import cases
 from tests.public.test_pages import publish
@@ -202,15 +202,18 @@ def test_each_filter_chooses_and_combines_with_a_search(
     ("params", "field"),
     [
         ({"agency": "99999"}, "agency"),
+        ({"agency": "99999999999999999999999"}, "agency"),
         ({"agency": "民政局"}, "agency"),
-        ({"year": "1999"}, "year"),
+        ({"year": "1948"}, "year"),
+        ({"year": "3000"}, "year"),
+        ({"year": "abc"}, "year"),
         ({"year": "二〇二四"}, "year"),
         ({"session": "市政协九届一次会议"}, "session"),
         ({"category": "不存在"}, "category"),
         ({"topic": "0"}, "topic"),
         ({"sort": "relevance"}, "sort"),
         ({"q": "养" * 101}, "q"),
-        ({"q": "养老", "year": "1999"}, "year"),
+        ({"q": "养老", "year": "3000"}, "year"),
     ],
 )
 def test_a_bad_filter_value_is_a_400_naming_the_parameter(client, varied, params, field):
@@ -219,6 +222,50 @@ def test_a_bad_filter_value_is_a_400_naming_the_parameter(client, varied, params
     assert list(error["fields"]) == [field]
     [message] = error["fields"][field]
     assert CHINESE.search(message), message
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"agency": "other_agency"},
+        {"topic": "unused"},
+        {"session": "npc_session"},
+        {"category": "C类"},
+        {"year": "1949"},
+        {"year": "next"},
+        {"agency": "other_agency", "year": "2024"},
+        {"q": "养老", "agency": "other_agency"},
+        {"q": "养老", "year": "1999", "sort": "old"},
+    ],
+)
+def test_a_value_that_names_something_without_replies_finds_none(world, client, varied, params):
+    # Each names an agency, topic, session or result category that exists, or a year
+    # that may have replies, none of which any published reply has yet.
+    unused = Topic.objects.create(name="未用主题")
+    category = ResultCategory.objects.exclude(name__in=["解决采纳", "正在解决"]).first()
+    values = {
+        "other_agency": world.other_agency.pk,
+        "unused": unused.pk,
+        "npc_session": world.npc_session.label,
+        "C类": category.name,
+        "next": clock.today().year + 1,
+    }
+    body = ok(client.get(LIST, {name: values.get(v, v) for name, v in params.items()}))
+    assert body["results"] == []
+    assert body["next"] is None and body["previous"] is None
+    if "q" in params:
+        assert body["count"] == 0 and body["explanation"].startswith("没有找到")
+    elif len(params) == 1:
+        assert body["count"] == 0
+
+
+def test_the_html_list_still_leaves_out_a_value_without_replies(world, client, varied):
+    # The page's filters offer only what has replies; another value is left out, with a
+    # notice, and the whole list shown, as before.
+    page = client.get(reverse("public:list"), {"agency": world.other_agency.pk})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "已忽略" in text and "关于养老服务的建议" in text
 
 
 def test_a_bad_cursor_or_page_is_a_400(client, varied):
