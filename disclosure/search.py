@@ -44,6 +44,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.safestring import SafeString, mark_safe
 
 from portal import clock
+from portal.runtime import settle
 from responses.richtext import to_plain
 
 from .models import Publication, PublicationSearch
@@ -85,6 +86,8 @@ def tokenizer():
             loaded.load_userdict(str(DICTIONARY))
             _tokenizer = loaded
             add_agency_words()
+            # The dictionary lives as long as the process: out of the collector's walks.
+            settle()
     return _tokenizer
 
 

@@ -299,6 +299,9 @@ def test_fetching_the_matches_and_walking_the_dates_give_the_same_pool(
     seeds, monkeypatch, q, oldest_first
 ):
     monkeypatch.setattr(search, "POOL", 2)
+    # However the planner judges fifteen rows, walking is made the dearer path: the pool
+    # is then fetched, and must be the one the walk gives.
+    monkeypatch.setattr(search, "WALK_COST", 10_000)
     decisions = []
     decide = search._few_enough
     monkeypatch.setattr(
@@ -325,3 +328,28 @@ def test_a_common_word_walks_the_dates(seeds, monkeypatch):
     total = Publication.objects.count()
     result = search.search(Publication.objects.all(), "养老", sizes=(total, total))
     assert {"607", "20210549", "20210248"} <= set(numbers(result.results))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_search_row_keeps_what_the_walk_tests_in_the_row():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'disclosure_publicationsearch'::regclass AND attname IN "
+            "('document', 'plain', 'body_tokens')"
+        )
+        storage = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('disclosure_publication', 'disclosure_publicationsearch')"
+        )
+        options = dict(cursor.fetchall())
+    # The tsvector and the plain text stay in the row (compressed); the words go out of line.
+    assert storage == {"document": "m", "plain": "m", "body_tokens": "x"}
+    assert options == {
+        "disclosure_publicationsearch": ["toast_tuple_target=8160"],
+        "disclosure_publication": ["parallel_workers=0"],
+    }
