@@ -454,7 +454,8 @@ class PublicReplyViewSet(viewsets.ReadOnlyModelViewSet):
         summary="已公开的答复",
         description=(
             "已公开(且未撤回)的建议提案答复,筛选条件与门户网站的答复列表相同,可以组合使用;"
-            "筛选值所指的单位、主题、会议或办理结果存在(或年份在 1949 年至明年之间)"
+            "筛选值所指的单位、主题、会议或办理结果存在"
+            f"(或年份在 {public.FIRST_YEAR} 年至明年之间)"
             "但还没有已公开的答复时,返回空列表;筛选值不指向任何对象时返回 400,"
             "fields 中指明参数。无关键词时按发布日期排序,"
             f"以游标翻页(cursor);有关键词时按相关度排序(至多 {search.POOL} 条),以页码翻页(page),"

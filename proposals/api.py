@@ -1070,13 +1070,8 @@ class ProposalViewSet(WorkflowViewSet):
         filter_backends=[],
     )
     def attachment(self, request, pk=None, attachment_pk=None):
-        proposal = self.get_object()
-        return attachment_download(
-            get_object_or_404(
-                Attachment.objects.visible_to(request.user).filter(proposal=proposal),
-                pk=attachment_pk,
-            )
-        )
+        proposal = self.get_object()  # scoped to what the caller may see
+        return attachment_download(get_object_or_404(proposal.attachments, pk=attachment_pk))
 
     def perform_content_negotiation(self, request, force=False):
         # A download is the file whatever Accept asks for; a refusal of it is JSON.
