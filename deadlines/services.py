@@ -18,6 +18,7 @@ from portal.chinese import chinese_date
 from proposals.errors import InvalidInput, TransitionNotAllowed
 from proposals.models import Assignment, Event, Verb
 from proposals.workflow import locked, record, require, require_text
+from stats import facts as stats_facts
 
 from .calendar import Period, Unit, WorkingCalendar, add_months
 from .models import Deadline, DeadlineRule, ExtensionRequest, Step
@@ -251,6 +252,7 @@ def recompute_open(*, first: date, last: date, by=None) -> int:
         changed, ["due_on", "provisional", "explanation", "effective_due_on"], batch_size=500
     )
     Event.objects.bulk_create(events, batch_size=500)
+    stats_facts.mark(d.assignment.proposal_id for d in changed)
     return len(events)
 
 

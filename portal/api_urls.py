@@ -20,6 +20,7 @@ from responses.api import (
     OpinionViewSet,
     ResultCategoryViewSet,
 )
+from stats.api import PublicStatsView, StatsView
 
 
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
@@ -53,6 +54,8 @@ urlpatterns = [
         name="assignment-rehandle",
     ),
     path("letters/<int:pk>/publish/", LetterPublishView.as_view(), name="letter-publish"),
+    path("stats/", StatsView.as_view(), name="stats"),
+    path("public/stats/", PublicStatsView.as_view(), name="public-stats"),
     *router.urls,
     # Last: what no endpoint answers, whatever its characters (a newline included).
     re_path(r"^[\s\S]*$", not_found),

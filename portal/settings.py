@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "deadlines",
     "notifications",
     "disclosure",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+    # PostgreSQL's JIT compiles a plan it expects to be costly; the statistics' aggregations
+    # are, and compiling took a second where running takes tens of milliseconds.
+    if not env.bool("DATABASE_JIT", default=False):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the lock rather than fail when the eager Celery task and a request write at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -188,6 +194,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("PORTAL_DIGEST_HOUR", default=17), minute=30),
     },
+    # The statistics' facts: refresh what changed, and once a night rewrite them all.
+    "stats-settle": {"task": "stats.tasks.settle_facts", "schedule": 60.0},
+    "stats-rebuild": {"task": "stats.tasks.rebuild_facts", "schedule": crontab(hour=2, minute=30)},
 }
 
 # The REST API (/api/v1/): the portal's sessions or personal tokens, the portal's rules.
@@ -278,6 +287,11 @@ PORTAL = {
     "IMPORT_MAX_MB": env.int("PORTAL_IMPORT_MAX_MB", default=5),
     # Digits of the serial in a published reply's index number (索引号): 002489524/2023-00364.
     "INDEX_SERIAL_DIGITS": env.int("PORTAL_INDEX_SERIAL_DIGITS", default=5),
+    # Statistics exports covering more items than this are made in the background.
+    "STATS_BACKGROUND_ITEMS": env.int("PORTAL_STATS_BACKGROUND_ITEMS", default=20000),
+    # Whether the public summary (/stats/) shows the agencies side by side; off by default,
+    # so the public page ranks no agency unless a place decides it should.
+    "PUBLIC_AGENCY_STATS": env.bool("PORTAL_PUBLIC_AGENCY_STATS", default=False),
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

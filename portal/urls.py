@@ -40,6 +40,7 @@ urlpatterns = [
     path("deadlines/", include("deadlines.urls")),
     path("inbox/", include("notifications.urls")),
     path("disclosure/", include("disclosure.urls")),
+    path("stats/", include("stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),

@@ -46,7 +46,7 @@ from deadlines.models import Deadline, ExtensionRequest
 
 from . import services, timeline
 from .errors import InvalidInput, TransitionNotAllowed
-from .filters import RegisterFilter
+from .filters import PROPOSER_TYPES, RegisterFilter, stat_choices, topic_choices
 from .models import Assignment, Attachment, Event, Proposal, Proposer, Session, Topic, Verb
 from .selectors import can, next_due_subquery
 from .services.filing import ATTACHMENT_TYPES
@@ -553,6 +553,11 @@ class AgencyChoiceFilter(filters.ModelChoiceFilter):
     """An agency by its id, for a filter that is a method (the schema cannot tell its type)."""
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class TextChoiceFilter(filters.ChoiceFilter):
+    """A choice among codes, for a filter that is a method (the schema cannot tell its type)."""
+
+
 class ProposalFilter(filters.FilterSet):
     """The register's filters (``RegisterFilter``), over every item the caller may see."""
 
@@ -575,15 +580,66 @@ class ProposalFilter(filters.FilterSet):
         max_length=100,
         help_text="编号(“第12号”或“12”)或标题中的文字。",
     )
+    year_from = filters.NumberFilter(
+        method="from_year",
+        min_value=1949,
+        max_value=9999,
+        help_text="会议年度起(含),如 2024:只列开幕于该年及以后的会议的件。",
+    )
+    year_to = filters.NumberFilter(
+        method="to_year", min_value=1949, max_value=9999, help_text="会议年度止(含)。"
+    )
+    topic = TextChoiceFilter(
+        choices=topic_choices,
+        method="by_topic",
+        help_text="主题分类编号(含其下级分类);none 为未分类的件。",
+    )
+    proposer_kind = TextChoiceFilter(
+        choices=PROPOSER_TYPES,
+        method="by_proposer_kind",
+        help_text="领衔人类型:person 个人;集体为 party 党派、sector 界别、member_group "
+        "委员小组/工作站、committee 专门委员会、delegation 代表团、other 其他。",
+    )
+    filed_during = filters.ChoiceFilter(
+        choices=Proposal.FiledDuring.choices,
+        help_text="提出时间:session 大会期间,interim 闭会期间。",
+    )
+    stat = TextChoiceFilter(
+        choices=stat_choices,
+        method="by_stat",
+        help_text="统计口径:只列办理情况统计中该数字所计的件,如 replied 已答复、on_time "
+        "按期答复、overdue 超期、class_A A类;与 /api/v1/stats/ 的同一筛选下的数字一致。"
+        "同时给出 agency 时,按该单位的交办计(与统计表中该单位一行一致)。",
+    )
 
     class Meta:
         model = Proposal
-        fields = ["session", "kind", "status", "agency", "is_key", "overdue", "q"]
+        fields = [
+            "session",
+            "kind",
+            "status",
+            "agency",
+            "is_key",
+            "overdue",
+            "q",
+            "year_from",
+            "year_to",
+            "topic",
+            "proposer_kind",
+            "filed_during",
+            "stat",
+        ]
 
     search = RegisterFilter.search
     by_agency = RegisterFilter.by_agency
     key_only = RegisterFilter.key_only
     overdue_only = RegisterFilter.overdue_only
+    from_year = RegisterFilter.from_year
+    to_year = RegisterFilter.to_year
+    by_topic = RegisterFilter.by_topic
+    by_proposer_kind = RegisterFilter.by_proposer_kind
+    by_stat = RegisterFilter.by_stat
+    _chosen_agency = RegisterFilter._chosen_agency
 
 
 class AssignmentFilter(filters.FilterSet):

@@ -87,11 +87,14 @@ def take(
 
 
 def record(*, proposal: Proposal, verb: Verb, by, **fields) -> Event:
-    """Write a timeline event and, once the transaction commits, tell whoever must hear of it."""
+    """Write a timeline event, mark the item's statistics for refreshing, and once the
+    transaction commits, tell whoever must hear of it."""
     from notifications.recipients import NOTIFIED_VERBS
     from notifications.tasks import notify_event
+    from stats import facts
 
     event = Event.objects.record(proposal=proposal, verb=verb, actor=by, **fields)
+    facts.mark([proposal.pk])
     if verb in NOTIFIED_VERBS:
         transaction.on_commit(partial(notify_event.delay, event.pk))
     return event

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from accounts.roles import roles_of
 from deadlines.calendar import WorkingCalendar
 from deadlines.display import urgency
 from deadlines.forms import ExtensionDecisionForm
@@ -30,24 +32,41 @@ def _with_urgency(rows) -> None:
 
 @login_required
 def register(request):
-    """All items of the staff's bodies, filtered and searched, 30 a page."""
-    bodies = staff_bodies(request)
-    filters = RegisterFilter(
-        request.GET or None, queryset=selectors.register(request.user), bodies=bodies
-    )
-    queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
+    """All items of the staff's bodies, filtered and searched, 30 a page; an agency's own
+    items for its members (where the statistics' numbers of an agency lead).
+
+    A filter value that is not a choice is left out, and said so; the others still apply.
+    """
+    roles = roles_of(request.user)
+    if not roles.staff_bodies and not roles.agency_ids:
+        raise PermissionDenied
+    bodies = sorted(roles.staff_bodies) or None
+    rows = selectors.register(request.user)
+    data = request.GET.copy()
+    data.pop("page", None)
+    filters = RegisterFilter(data or None, queryset=rows, bodies=bodies)
+    ignored = []
+    if filters.is_bound and not filters.is_valid():
+        ignored = [filters.form.fields[name].label for name in filters.form.errors]
+        for name in filters.form.errors:
+            data.pop(name, None)
+        filters = RegisterFilter(data or None, queryset=rows, bodies=bodies)
+    valid = filters.is_bound and filters.is_valid()
+    queryset = filters.qs if valid else filters.queryset
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_urgency(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    stat = filters.form.cleaned_data.get("stat") if valid else None
     return render(
         request,
         "proposals/register.html",
         {
             "filters": filters,
+            "ignored": ignored,
             "page": page,
-            "query": query.urlencode(),
+            "query": data.urlencode(),
             "bulk_form": BulkAssignForm(),
+            "is_staff": bool(roles.staff_bodies),
+            "stat_label": dict(filters.form.fields["stat"].choices).get(stat) if stat else "",
         },
     )
 

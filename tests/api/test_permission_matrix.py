@@ -133,6 +133,13 @@ MATRIX = {
         "GET {published.publication}":             "200 200 200 200 200 200 200 200 200 200",
         "GET {withdrawn.publication}":             "404 404 404 404 404 404 404 404 404 404",
     },
+    "public/stats": {
+        "GET [with {sent}]":                       "200 200 200 200 200 200 200 200 200 200",
+    },
+    "stats": {
+        #                                           ano pro cos opr lcl lld ccl ucl stf nst
+        "GET [with {sent}]":                       "401 403 403 403 200 200 200 200 200 200",
+    },
     "sessions": {
         "GET {session}":                           "401 200 200 200 200 200 200 200 200 200",
     },
@@ -781,8 +788,39 @@ def _attachment_file(s, role, content):
     assert content == PNG
 
 
+def _stats(s, role, data):
+    # Each reader's figures cover what their pages show: the committee its body's items, an
+    # agency its own assignments (the sent item's lead and co-handler), the others nothing.
+    agencies = {
+        "lead_clerk": s.w.lead_agency,
+        "lead_leader": s.w.lead_agency,
+        "co_clerk": s.w.co_agency,
+        "unrelated_clerk": s.w.other_agency,
+    }
+    agency = agencies.get(role)
+    assert data["scope"]["agency"] == (agency.pk if agency else None)
+    figures = data["total"]["figures"]
+    expected = {
+        "staff": {"assigned": 1, "replied": 1},
+        "npc_staff": {"assigned": 0, "replied": 0},
+        "lead_clerk": {"assigned": 1, "replied": 1},
+        "lead_leader": {"assigned": 1, "replied": 1},
+        "co_clerk": {"assigned": 1, "replied": 0},
+        "unrelated_clerk": {"assigned": 0, "replied": 0},
+    }[role]
+    assert {k: figures.get(k, 0) for k in expected} == expected
+
+
+def _public_stats(s, role, data):
+    [year] = data["years"]
+    assert year["total"]["replied"] == 1
+    assert "戚敏敏" not in str(data)
+
+
 READ_CHECKS: dict[str, Callable] = {
     "GET me/": _me,
+    "GET stats/ [with {sent}]": _stats,
+    "GET public/stats/ [with {sent}]": _public_stats,
     "GET proposals/{assigned}/events/": _events,
     "GET assignments/{extending.lead}/": _extension_reason,
     "GET letters/{sent.letter}/": _drafts_only_fields,

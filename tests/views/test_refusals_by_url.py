@@ -111,7 +111,6 @@ def test_an_outsider_gets_404_for_every_object_and_changes_nothing(
 
 
 STAFF_PAGES = [
-    "proposals:register",
     "proposals:review_queue",
     "proposals:board",
     "proposals:requests",
@@ -125,6 +124,15 @@ STAFF_PAGES = [
 def test_committee_pages_are_forbidden_to_everyone_else(world, client, who, name):
     client.force_login(getattr(world, who))
     response = client.get(reverse(name))
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["lead_proposer_user", "stranger"])
+def test_the_register_is_for_committee_and_agency_people(world, client, who):
+    # An agency's members read its own items there, where its statistics lead.
+    client.force_login(getattr(world, who))
+    response = client.get(reverse("proposals:register"))
     assert response.status_code == 403
     assert "无权访问" in response.content.decode()
 
