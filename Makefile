@@ -64,6 +64,7 @@ bench: $(VENV)/.installed
 	$(MANAGE) bench_sweep --n $(or $(N),100000)
 	$(MANAGE) bench_drafts --n $(or $(DRAFTS),200)
 	$(MANAGE) bench_public --replies $(or $(REPLIES),100000)
+	$(MANAGE) bench_stats --items $(or $(ITEMS),100000)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -40,6 +40,26 @@ class Made:
     size: int
 
 
+def existing() -> Made | None:
+    """The benchmark's items already in the database (from an earlier run), if any."""
+    User = get_user_model()
+    staff = User.objects.filter(username__startswith="bench_staff_").order_by("-pk").first()
+    if staff is None:
+        return None
+    stamp = staff.username.removeprefix("bench_staff_")
+    sessions = list(Session.objects.filter(region=f"基准{stamp}"))
+    clerk = User.objects.filter(username=f"bench_clerk_{stamp}").first()
+    if not sessions or clerk is None:
+        return None
+    return Made(
+        sessions=sessions,
+        agencies=list(Agency.objects.filter(name__endswith=f"({stamp})")),
+        staff=staff,
+        clerk=clerk,
+        size=Proposal.objects.filter(session__in=sessions).count(),
+    )
+
+
 def _bulk(model, rows: list) -> list:
     created = model.objects.bulk_create(rows, batch_size=BATCH)
     if created and created[0].pk is None:  # SQLite before RETURNING: read the ids back

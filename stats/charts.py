@@ -8,6 +8,8 @@ inside is focusable. Every label is escaped, as labels are agency names from the
 
 from __future__ import annotations
 
+from html import escape
+
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -115,6 +117,8 @@ def bar_chart(
                 tick,
             )
         )
+    # A row is written with plain f-strings: format_html over a hundred agencies' rows cost
+    # the page tens of milliseconds. Everything from outside (label, text) is escaped.
     for i, (label, fraction, text) in enumerate(bars):
         top = BARS_TOP + i * ROW
         baseline = _n(top + ROW / 2 + 5)
@@ -125,27 +129,16 @@ def bar_chart(
         else:
             length = max(0.0, min(fraction, 1.0)) * BAR_W
             end += length
-            bar = format_html(
-                '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
-                BAR_X,
-                _n(top + (ROW - BAR_HEIGHT) / 2),
-                _n(length),
-                BAR_HEIGHT,
-                BAR,
+            bar = (
+                f'<rect class="chart-bar" x="{BAR_X}" y="{_n(top + (ROW - BAR_HEIGHT) / 2)}" '
+                f'width="{_n(length)}" height="{BAR_HEIGHT}" fill="{BAR}"/>'
             )
+        label, shown, text = escape(label), escape(shown), escape(text)
         body.append(
-            format_html(
-                '<g class="chart-row"><title>{0}：{1}</title>'
-                '<text class="chart-label" x="{2}" y="{3}" text-anchor="end">{4}</text>{5}'
-                '<text class="chart-value" x="{6}" y="{3}">{1}</text></g>',
-                label,
-                text,
-                LABEL_END,
-                baseline,
-                shown,
-                bar,
-                _n(end + 6),
-            )
+            f'<g class="chart-row"><title>{label}：{text}</title>'
+            f'<text class="chart-label" x="{LABEL_END}" y="{baseline}" text-anchor="end">'
+            f"{shown}</text>{bar}"
+            f'<text class="chart-value" x="{_n(end + 6)}" y="{baseline}">{text}</text></g>'
         )
     return _svg(
         chart_id=chart_id, title=title, summary=summary, width=WIDTH, height=bottom + 8, body=body

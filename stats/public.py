@@ -100,7 +100,7 @@ def summary() -> Summary:
     today = clock.today()
     classes = queries.result_classes()
     items = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
-    chosen = queries.Chosen(items=items, sessions=None, agency=None)
+    chosen = queries.Chosen(items=items, sessions=None, agency=None, whole_sessions=True)
     catalog = tables.Catalog.load()
     rows = tables.rolled_up(
         "session", queries.item_rows(chosen, today=today, classes=classes), {}, catalog

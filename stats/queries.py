@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from agencies.models import Agency, Body
+from agencies.models import Agency
 from proposals.models import Assignment, Proposal, Session, Topic
 from responses.models import ResultCategory
 
-from .figures import BY_KEY, FIGURES, REPLYING, ResultClass, item_column, part_value
+from .figures import BY_KEY, FIGURES, ResultClass, item_column, part_value
 from .models import AssignmentFacts
 
 # The finest grouping of the items' table; each dimension's table sums these rows.
@@ -60,13 +60,18 @@ class Chosen:
     items: QuerySet[Proposal]
     sessions: tuple[int, ...] | None
     agency: Agency | None
+    # Whether the items are every submitted item of ``sessions`` (of one agency, if given):
+    # then the facts of those sessions are the items' facts without checking each item.
+    whole_sessions: bool = False
 
 
 def sessions_in_scope(scope: Scope) -> QuerySet[Session] | None:
     """The sessions the filters allow, or ``None`` when they allow every session."""
-    if scope.session is None and scope.year_from is None and scope.year_to is None:
+    if not any((scope.session, scope.year_from, scope.year_to, scope.body)):
         return None
     sessions = Session.objects.all()
+    if scope.body:
+        sessions = sessions.filter(body=scope.body)
     if scope.session is not None:
         sessions = sessions.filter(pk=scope.session.pk)
     if scope.year_from is not None:
@@ -76,11 +81,28 @@ def sessions_in_scope(scope: Scope) -> QuerySet[Session] | None:
     return sessions
 
 
-def choose(visible: QuerySet[Proposal], scope: Scope) -> Chosen:
-    """The items among ``visible`` that ``scope`` chooses, with what narrows their facts."""
+def choose(
+    visible: QuerySet[Proposal], scope: Scope, *, whole_bodies: frozenset[str] = frozenset()
+) -> Chosen:
+    """The items among ``visible`` that ``scope`` chooses, with what narrows their facts.
+
+    ``whole_bodies``: the bodies all of whose submitted items ``visible`` holds (a committee
+    office's). Without a topic chosen, the items are then every submitted item of the
+    sessions of those bodies that the filters allow.
+    """
     sessions = sessions_in_scope(scope)
+    whole = bool(whole_bodies) and scope.topic is None
+    if whole:
+        sessions = (sessions if sessions is not None else Session.objects.all()).filter(
+            body__in=list(whole_bodies)
+        )
     ids = None if sessions is None else tuple(sessions.values_list("pk", flat=True))
-    return Chosen(items=items_in_scope(visible, scope), sessions=ids, agency=scope.agency)
+    return Chosen(
+        items=items_in_scope(visible, scope),
+        sessions=ids,
+        agency=scope.agency,
+        whole_sessions=whole,
+    )
 
 
 def items_in_scope(visible: QuerySet[Proposal], scope: Scope) -> QuerySet[Proposal]:
@@ -89,8 +111,6 @@ def items_in_scope(visible: QuerySet[Proposal], scope: Scope) -> QuerySet[Propos
     sessions = sessions_in_scope(scope)
     if sessions is not None:
         items = items.filter(session__in=sessions)
-    if scope.body:
-        items = items.filter(kind=Proposal.Kind.for_body(Body(scope.body)))
     if scope.topic is not None:
         items = items.filter(Q(topic=scope.topic) | Q(topic__parent=scope.topic))
     if scope.agency is not None:
@@ -129,7 +149,9 @@ def _counts(c, today, classes: list[ResultClass], *, per_agency: bool) -> dict:
 
 
 def _parts(chosen: Chosen) -> QuerySet[AssignmentFacts]:
-    parts = AssignmentFacts.objects.filter(proposal__in=chosen.items.order_by().values("pk"))
+    parts = AssignmentFacts.objects.all()
+    if not chosen.whole_sessions:
+        parts = parts.filter(proposal__in=chosen.items.order_by().values("pk"))
     if chosen.sessions is not None:
         parts = parts.filter(session__in=chosen.sessions)
     return parts if chosen.agency is None else parts.filter(agency=chosen.agency)
@@ -175,7 +197,7 @@ def replies_by_month(chosen: Chosen) -> list[dict]:
     """How many first replies (主办、分办, 件次) were sent each month."""
     return list(
         _parts(chosen)
-        .filter(REPLYING, reply_met_on__isnull=False)
+        .filter(is_replied=True)
         .annotate(month=TruncMonth("reply_met_on"))
         .order_by("month")
         .values("month")

@@ -197,10 +197,12 @@ def dashboard(user, scope: Scope, catalog: Catalog | None = None) -> Dashboard:
     roles = roles_of(user)
     bodies = [scope.body] if scope.body else sorted(roles.staff_bodies) or None
     classes = queries.result_classes(bodies)
-    chosen = queries.choose(visible_items(user), scope)
+    # An office sees every item of its bodies; one who is also an agency's member sees that
+    # agency's items of other bodies too, which are then checked one by one.
+    whole = roles.staff_bodies if not roles.agency_ids else frozenset()
+    chosen = queries.choose(visible_items(user), scope, whole_bodies=whole)
     item_rows = queries.item_rows(chosen, today=today, classes=classes)
     agency_rows = queries.agency_rows(chosen, today=today, classes=classes)
-    months = queries.replies_by_month(chosen)
     base = register_filters(scope)
     per_agency = scope.agency is not None
     item_columns = columns(classes, per_agency=per_agency)
@@ -229,7 +231,7 @@ def dashboard(user, scope: Scope, catalog: Catalog | None = None) -> Dashboard:
         classes=classes,
         total=total,
         tables=tables,
-        months=[(row["month"], row["n"]) for row in months if row["month"]],
+        months=[(_as_date(r["month"]), r["n"]) for r in queries.replies_by_month(chosen)],
         filters=base,
     )
 
@@ -266,12 +268,19 @@ def _office(roles) -> str:
 
 
 def _sum(rows: list[dict]) -> dict[str, int]:
-    total: dict[str, int] = defaultdict(int)
-    for row in rows:
-        for key, value in row.items():
-            if isinstance(value, int) and key not in queries.DIMENSIONS:
-                total[key] += value
-    return dict(total)
+    """The counts of ``rows`` added up (their dimensions left out)."""
+    if not rows:
+        return {}
+    keys = [key for key in rows[0] if key not in SKIPPED]
+    return {key: sum(row[key] for row in rows) for key in keys}
+
+
+# What a row of the grouped queries holds beside its counts.
+SKIPPED = {*queries.DIMENSIONS, "agency_id", "month"}
+
+
+def _as_date(month) -> datetime.date:
+    return month.date() if isinstance(month, datetime.datetime) else month
 
 
 def _dimension_key(dimension: str, row: dict, parents: dict) -> str:

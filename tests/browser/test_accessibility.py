@@ -38,6 +38,7 @@ def test_public_pages_have_no_serious_accessibility_violation(world, browser, li
         reverse("public:list") + "?q=%E5%85%BB%E8%80%81",
         reverse("public:list") + "?q=%E5%9C%B0%E9%93%81",
         reverse("public:detail", args=[reply.pk]),
+        reverse("stats:public"),
         reverse("public:print", args=[reply.pk]),
         reverse("login"),
     ]
@@ -52,10 +53,28 @@ def test_public_pages_have_no_serious_accessibility_violation(world, browser, li
         name, value = mode.split("=")
         url = reverse("set_text_size") if name == "size" else reverse("set_script")
         page.request.post(live_server.url + url, form={name: value, "next": "/"})
-        for path in paths[:5]:
+        for path in paths[:6]:
             page.goto(live_server.url + path)
             problems = violations(page)
             if problems:
                 found[f"{path} [{mode}]"] = problems
     context.close()
+    assert not found, found
+
+
+def test_the_statistics_dashboard_has_no_serious_accessibility_violation(world, visitors):
+    """The staff dashboard, its tables, charts and filters, in both displays."""
+    cases.sent(world, title="关于养老服务的建议")
+    page = visitors.sign_in("staff")
+    found = {}
+    for mode in (None, "size=large"):
+        if mode:
+            page.request.post(
+                visitors.base_url + reverse("set_text_size"), form={"size": "large", "next": "/"}
+            )
+        for path in (reverse("stats:dashboard"), reverse("stats:dashboard") + "?year_from=2019"):
+            page.goto(visitors.base_url + path)
+            problems = violations(page)
+            if problems:
+                found[f"{path} [{mode}]"] = problems
     assert not found, found
