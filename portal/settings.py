@@ -197,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
     # The statistics' facts: refresh what changed, and once a night rewrite them all.
     "stats-settle": {"task": "stats.tasks.settle_facts", "schedule": 60.0},
     "stats-rebuild": {"task": "stats.tasks.rebuild_facts", "schedule": crontab(hour=2, minute=30)},
+    "stats-old-exports": {
+        "task": "stats.tasks.forget_old_exports",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # The REST API (/api/v1/): the portal's sessions or personal tokens, the portal's rules.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.core.files.base import ContentFile
@@ -26,6 +27,19 @@ def settle_facts() -> int:
 def rebuild_facts() -> int:
     """Rewrite every item's facts (rows changed outside the services included)."""
     return facts.rebuild()
+
+
+KEEP_EXPORTS = timedelta(days=7)
+
+
+@shared_task
+def forget_old_exports() -> int:
+    """Delete the files of exports made more than a week ago, and their records; the
+    figures can be exported again at any time. Return how many went."""
+    old = StatsExport.objects.filter(requested_at__lt=clock.now() - KEEP_EXPORTS)
+    for job in old.exclude(file=""):
+        job.file.delete(save=False)
+    return old.delete()[0]
 
 
 @shared_task(acks_late=True)

@@ -38,19 +38,29 @@ def _charts(board: tables.Dashboard) -> dict:
             bars = []
             for row in agencies.rows:
                 part, whole, fraction = row.value(column)
-                bars.append((row.label, fraction, f"{percent(fraction)}({part}/{whole})"))
-            found[key] = charts.bar_chart(
-                title=f"各承办单位{column.label}",
-                summary=f"{column.label} = {column.rate.what};每行一个单位,数据见下方表格。",
-                bars=bars,
-                chart_id=f"chart-{key}",
+                if whole:
+                    bars.append((row.label, fraction, f"{percent(fraction)}({part}/{whole})"))
+            title = f"各承办单位{column.label}"
+            found[key] = (
+                title,
+                charts.bar_chart(
+                    title=title,
+                    summary=f"{column.label} = {column.rate.what};只列分母不为 0 的单位,"
+                    "每行一个单位,数据见“按承办单位统计”表。",
+                    bars=bars,
+                    chart_id=f"chart-{key}",
+                ),
             )
     if board.months:
-        found["months"] = charts.column_chart(
-            title="每月送达的首次答复(件次)",
-            summary="主办、分办单位每月送达首次答复的件次;数据见图下的表格。",
-            columns=[(f"{month.year}年{month.month}月", n) for month, n in board.months],
-            chart_id="chart-months",
+        title = "每月送达的首次答复(件次)"
+        found["months"] = (
+            title,
+            charts.column_chart(
+                title=title,
+                summary="主办、分办单位每月送达首次答复的件次;数据见图下的表格。",
+                columns=[(f"{month.year}年{month.month}月", n) for month, n in board.months],
+                chart_id="chart-months",
+            ),
         )
     return found
 

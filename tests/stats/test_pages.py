@@ -174,3 +174,38 @@ def test_a_large_export_runs_in_the_background_with_its_progress(
     client.force_login(w.npc_staff)
     assert client.get(reverse("stats:export_job", args=[job.pk])).status_code == 404
     assert client.get(reverse("stats:export_download", args=[job.pk])).status_code == 404
+
+
+def test_exports_are_forgotten_after_a_week(settled, client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from stats import tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    w = settled.world
+    old = StatsExport.objects.create(requested_by=w.staff, format="csv", status="done")
+    old.file.save("old.csv", ContentFile(b"x"))
+    StatsExport.objects.filter(pk=old.pk).update(requested_at=old.requested_at.replace(month=7))
+    fresh = StatsExport.objects.create(requested_by=w.staff, format="csv", status="done")
+    assert tasks.forget_old_exports() == 1
+    assert list(StatsExport.objects.all()) == [fresh]
+    assert not list(tmp_path.rglob("old*.csv"))
+
+
+def test_no_figure_carries_a_proposers_contact_or_a_replys_text(settled, client):
+    w = settled.world
+    w.lead_proposer.phone, w.lead_proposer.email = "13800001111", "qmm@example.com"
+    w.lead_proposer.save()
+    client.force_login(w.staff)
+    outputs = [
+        client.get(DASHBOARD).content.decode(),
+        client.get(reverse("stats:export_csv"), {"table": "agency"}).content.decode("utf-8"),
+        client.get("/api/v1/stats/").content.decode(),
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("stats:export_xlsx")).content))
+    outputs.append(
+        " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
+    )
+    for text in outputs:
+        for secret in ("13800001111", "qmm@example.com", "戚敏敏", wf.REPLY_TEXT[:12]):
+            assert secret not in text
