@@ -614,21 +614,7 @@ class ProposalFilter(filters.FilterSet):
 
     class Meta:
         model = Proposal
-        fields = [
-            "session",
-            "kind",
-            "status",
-            "agency",
-            "is_key",
-            "overdue",
-            "q",
-            "year_from",
-            "year_to",
-            "topic",
-            "proposer_kind",
-            "filed_during",
-            "stat",
-        ]
+        fields = RegisterFilter.Meta.fields
 
     search = RegisterFilter.search
     by_agency = RegisterFilter.by_agency

@@ -31,24 +31,33 @@ def _prefix(base: str, filters: dict) -> str:
     return escape(f"{base}?{query}&stat=" if query else f"{base}?stat=")
 
 
-def _cell(prefix: str, row, column) -> str:
-    value = row.value(column)
-    if column.rate is None:
-        return f'<a href="{prefix}{column.key}">{value}</a>' if value else "0"
-    part, whole, fraction = value
-    keys = column.rate.numerator.split("+")
+def _plan(columns) -> list[tuple[str, tuple[str, ...], str]]:
+    """Each column's keys: ``(count key, (), "")``, or for a rate ``("", numerator keys,
+    denominator key)``, worked out once for all the rows."""
+    return [
+        (column.key, (), "")
+        if column.rate is None
+        else ("", tuple(column.rate.numerator.split("+")), column.rate.denominator)
+        for column in columns
+    ]
+
+
+def _cell(prefix: str, counts: dict, key: str, parts: tuple[str, ...], whole_key: str) -> str:
+    if key:
+        value = counts.get(key, 0)
+        return f'<a href="{prefix}{key}">{value}</a>' if value else "0"
+    part = sum(counts.get(k, 0) for k in parts)
+    whole = counts.get(whole_key, 0)
     numerator = (
-        f'<a href="{prefix}{keys[0]}" aria-label="分子{part}件">{part}</a>'
-        if part and len(keys) == 1
+        f'<a href="{prefix}{parts[0]}" aria-label="分子{part}件">{part}</a>'
+        if part and len(parts) == 1
         else str(part)
     )
     denominator = (
-        f'<a href="{prefix}{column.rate.denominator}" aria-label="分母{whole}件">{whole}</a>'
-        if whole
-        else "0"
+        f'<a href="{prefix}{whole_key}" aria-label="分母{whole}件">{whole}</a>' if whole else "0"
     )
     return (
-        f'<span class="rate">{percent(fraction)}</span>'
+        f'<span class="rate">{percent(part / whole if whole else None)}</span>'
         f'<span class="ratio">{numerator}/{denominator}</span>'
     )
 
@@ -57,18 +66,19 @@ def _cell(prefix: str, row, column) -> str:
 def stat_cell(context, row, column) -> SafeString:
     """The cell of ``row`` under ``column``: a linked count, or a rate with its parts."""
     base = context.get("register_url") or reverse("proposals:register")
-    return SafeString(_cell(_prefix(base, row.filters), row, column))
+    [entry] = _plan([column])
+    return SafeString(_cell(_prefix(base, row.filters), row.counts, *entry))
 
 
 @register.simple_tag(takes_context=True)
 def stat_rows(context, table) -> SafeString:
     """The body and the 合计 line of ``table``: one ``<tr>`` a row, a row's label its header."""
     base = context.get("register_url") or reverse("proposals:register")
-    columns = table.columns
+    plan = _plan(table.columns)
 
     def line(row, label: str) -> str:
-        prefix = _prefix(base, row.filters)
-        cells = "".join(f"<td>{_cell(prefix, row, column)}</td>" for column in columns)
+        prefix, counts = _prefix(base, row.filters), row.counts
+        cells = "".join(f"<td>{_cell(prefix, counts, *entry)}</td>" for entry in plan)
         return f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>'
 
     body = "".join(line(row, row.label) for row in table.rows)
