@@ -1,12 +1,13 @@
 """The statistics' reads: which items a user's figures cover, and the figures per session,
 body, agency, topic and proposer, aggregated in SQL over the facts (``stats.facts``).
 
-Two queries make every table of the dashboard, however many items:
+Three queries make every table and chart of the dashboard, however many items:
 
 - ``item_rows``: the items in scope with their facts, grouped by the finest combination of
   session, kind, topic, filing time and proposer type; the tables by each of those are
   sums of these rows (``stats.tables``);
-- ``agency_rows``: the assignments' facts, grouped by agency.
+- ``agency_rows``: the assignments' facts, grouped by agency;
+- ``replies_by_month``: the first replies sent, grouped by month.
 
 With an agency chosen, the items are counted by that agency's assignment alone, as its row
 counts them. The register's ``stat`` filter (``with_figure``) selects items by the same
