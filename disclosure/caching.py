@@ -11,11 +11,13 @@ from __future__ import annotations
 import functools
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 from agencies.models import Agency
 from proposals.models import Topic
@@ -80,7 +82,11 @@ def _renamed(sender, instance, created, **kwargs):
 
 
 def cached_public_page(view):
-    """Serve an anonymous GET from the cache; the reader's display choices are in the key."""
+    """Serve an anonymous GET from the cache; the reader's display choices are in the key.
+
+    The answer says ``Cache-Control: public, max-age=…`` (``PORTAL_PUBLIC_MAX_AGE``), so a
+    front server's microcache and the browser may keep it that long too.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -98,6 +104,7 @@ def cached_public_page(view):
         if response.status_code == 200 and not response.streaming:
             if not getattr(response, "is_rendered", True):
                 response.render()  # a TemplateResponse (the sitemaps)
+            patch_cache_control(response, public=True, max_age=settings.PORTAL["PUBLIC_MAX_AGE"])
             cache.set(key, (response.content, dict(response.items())), timeout=TIMEOUT)
         return response
 

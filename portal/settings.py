@@ -56,8 +56,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its one JSON line a request times everything below it.
+    "portal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: an anonymous public read may go to the replica.
+    "portal.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, with the API in the portal's language whatever the client asks for.
     "portal.api.LocaleMiddleware",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A signed-in page, or one holding a CSRF token, is said private: no shared cache keeps it.
+    "portal.http.PrivatePagesMiddleware",
     "portal.script.TraditionalScriptMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in.
     "axes.middleware.AxesMiddleware",
@@ -107,6 +113,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the lock rather than fail when the eager Celery task and a request write at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+# A read replica (a PostgreSQL streaming standby) for the public pages, when there is one:
+# ``portal.replica`` sends only anonymous public reads there, everything else to the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
+        if key in DATABASES["default"]:
+            DATABASES["replica"].setdefault(key, DATABASES["default"][key])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -166,14 +182,22 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            # Redis down is a cache miss, not an error: the pages are rendered from the
+            # database, and the process does not wait long to learn it is down.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1.0,
+            },
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -293,6 +317,12 @@ PORTAL = {
     "INDEX_SERIAL_DIGITS": env.int("PORTAL_INDEX_SERIAL_DIGITS", default=5),
     # Statistics exports covering more items than this are made in the background.
     "STATS_BACKGROUND_ITEMS": env.int("PORTAL_STATS_BACKGROUND_ITEMS", default=20000),
+    # The read replica serves public pages only while it is at most this far behind, and a
+    # browser that wrote reads from the primary for this long after.
+    "REPLICA_MAX_LAG_SECONDS": env.float("PORTAL_REPLICA_MAX_LAG_SECONDS", default=10.0),
+    "REPLICA_PIN_SECONDS": env.int("PORTAL_REPLICA_PIN_SECONDS", default=10),
+    # How long a front server's microcache and the browser may keep an anonymous public page.
+    "PUBLIC_MAX_AGE": env.int("PORTAL_PUBLIC_MAX_AGE", default=10),
     # Whether the public summary (/stats/) shows the agencies side by side; off by default,
     # so the public page ranks no agency unless a place decides it should.
     "PUBLIC_AGENCY_STATS": env.bool("PORTAL_PUBLIC_AGENCY_STATS", default=False),
@@ -315,11 +345,25 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # In the embedded run every eager task would log its success line.
+    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "root": {
+        "handlers": ["json" if env("LOG_FORMAT", default="text") == "json" else "console"],
+        "level": env("LOG_LEVEL", default="INFO"),
+    },
     "loggers": {
+        # In the embedded run every eager task would log its success line.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         "axes": {"level": "WARNING"},
+        # One JSON line a request (``portal.logs``): on in production, where runserver's own
+        # request lines are not; PORTAL_REQUEST_LOG=1 or 0 says otherwise.
+        "portal.requests": {
+            "handlers": ["json"],
+            "level": "INFO" if env.bool("PORTAL_REQUEST_LOG", default=not DEBUG) else "WARNING",
+            "propagate": False,
+        },
     },
 }

@@ -6,13 +6,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from disclosure import feeds, sitemaps
 from disclosure.caching import cached_public_page
 
-from . import views
+from . import health, views
 
 admin.site.site_header = "建议提案办理平台 管理"
 admin.site.site_title = "建议提案办理平台"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
     path("replies/", include("disclosure.public_urls")),

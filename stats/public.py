@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from disclosure.caching import cached_public_page
 from disclosure.models import Publication
-from portal import clock
+from portal import clock, replica
 from proposals.models import Proposal
 
 from . import facts, queries, tables
@@ -95,8 +95,13 @@ def _add(into: dict, counts: dict) -> None:
 
 
 def summary() -> Summary:
-    """The figures of every submitted item, by year and session; what the public sees."""
-    facts.settle()
+    """The figures of every submitted item, by year and session; what the public sees.
+
+    Read from the replica, the facts are as the beat task last refreshed them (within the
+    minute); read from the primary, the changes not yet refreshed are refreshed first.
+    """
+    if not replica.serving():
+        facts.settle()
     today = clock.today()
     classes = queries.result_classes()
     items = Proposal.objects.exclude(status=Proposal.Status.DRAFT)

@@ -19,7 +19,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password, **options):
+        from stats import facts
+
         summary = load_demo(password)
+        facts.settle()  # the statistics of what was just loaded, before anyone reads them
         if summary.created:
             made = "、".join(f"{what} {n}" for what, n in summary.created.items())
             self.stdout.write(self.style.SUCCESS(f"已创建:{made}"))
