@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import sys
 import time
 
 from django.conf import settings
@@ -188,8 +189,6 @@ class ReplicaReadsMiddleware:
 def _note_replica_failure(sender, request=None, **kwargs):
     """A database error while the replica serves the request: answer it again from the
     primary (``ReplicaReadsMiddleware``)."""
-    import sys
-
     error = sys.exc_info()[1]
     if request is not None and _reading.get() and isinstance(error, DatabaseError):
         request.replica_failed = True

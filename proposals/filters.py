@@ -133,8 +133,10 @@ class RegisterFilter(django_filters.FilterSet):
         """Items with a step past its due date; with an agency chosen, a step of its own."""
         if not value:
             return queryset
-        late = Deadline.objects.overdue(clock.today()).filter(
-            assignment__proposal=OuterRef("pk"), assignment__status__in=_active_statuses()
+        late = (
+            Deadline.objects.overdue(clock.today())
+            .filter(assignment__proposal=OuterRef("pk"))
+            .exclude(assignment__status=Assignment.Status.WITHDRAWN)
         )
         agency = self._chosen_agency()
         if agency is not None:
@@ -156,7 +158,7 @@ class RegisterFilter(django_filters.FilterSet):
             return queryset
         if value == NO_TOPIC:
             return queryset.filter(topic__isnull=True)
-        return queryset.filter(Q(topic_id=int(value)) | Q(topic__parent_id=int(value)))
+        return queryset.on_topic(int(value))
 
     def by_proposer_kind(self, queryset, name, value):
         if not value:
@@ -177,7 +179,3 @@ class RegisterFilter(django_filters.FilterSet):
         return queries.with_figure(
             queryset, value, today=clock.today(), agency=self._chosen_agency()
         )
-
-
-def _active_statuses():
-    return [s for s in Assignment.Status.values if s != Assignment.Status.WITHDRAWN]

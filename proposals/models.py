@@ -198,6 +198,10 @@ class ProposalQuerySet(models.QuerySet):
             visible |= self.proposer_condition(roles.proposer_id)
         return self.filter(visible)
 
+    def on_topic(self, topic_id: int) -> ProposalQuerySet:
+        """The items of a topic, a class's subclasses included."""
+        return self.filter(Q(topic_id=topic_id) | Q(topic__parent_id=topic_id))
+
     def of_proposer(self, proposer_id: int) -> ProposalQuerySet:
         """The items a proposer signed (as lead or co-signer), and those merged with them."""
         return self.filter(self.proposer_condition(proposer_id))

@@ -61,8 +61,17 @@ def is_agency_leader(user, obj) -> bool:
     return obj is not None and roles_of(user).is_leader_of(obj.agency_id)
 
 
+@rules.predicate
+def works_on_items(user) -> bool:
+    """Committee staff, or a member of an agency: those who read the register of items and
+    the statistics (each what their querysets let them see)."""
+    roles = roles_of(user)
+    return bool(roles.staff_bodies or roles.agency_ids)
+
+
 is_proposer = is_lead_proposer | is_cosigner
 
+rules.add_perm("proposals.read_register", works_on_items)
 rules.add_perm("proposals.edit_draft", is_lead_proposer | started_it)
 rules.add_perm("proposals.submit_proposal", is_lead_proposer | started_it)
 rules.add_perm("proposals.withdraw_proposal", is_lead_proposer | started_it)

@@ -9,6 +9,7 @@ the same row's ``filters`` and ``stat`` set to the count's key.
 
 from __future__ import annotations
 
+import rules
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -17,7 +18,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import roles_of
 from disclosure.api import AnonThrottle, UserThrottle
 from proposals.api import ApiErrorSerializer
 
@@ -225,8 +225,7 @@ class StatsView(APIView):
         tags=["统计"],
     )
     def get(self, request):
-        roles = roles_of(request.user)
-        if not roles.staff_bodies and not roles.agency_ids:
+        if not rules.has_perm("stats.read_statistics", request.user):
             raise PermissionDenied
         form = forms.StatsFilterForm(request.query_params, user=request.user)
         if not form.is_valid():

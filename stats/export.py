@@ -130,6 +130,31 @@ def table_csv(dashboard: Dashboard, table_key: str) -> str:
     return "\ufeff" + out.getvalue()
 
 
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def export_file(
+    dashboard: Dashboard,
+    fmt: str,
+    table_key: str = "",
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[bytes, str, str]:
+    """The dashboard as a file to download: ``(content, content type, name)``. ``xlsx`` is
+    every table in one workbook; ``csv`` the table ``table_key`` (the overall figures when
+    the dashboard has no such table)."""
+    if fmt == "xlsx":
+        content = workbook(dashboard, progress=progress)
+        return content, XLSX_CONTENT_TYPE, file_name(dashboard, "xlsx")
+    key = table_key if table_key in dashboard.tables else OVERALL_KEY
+    if progress is not None:
+        progress(0, 1)
+    content = table_csv(dashboard, key).encode("utf-8")
+    if progress is not None:
+        progress(1, 1)
+    return content, CSV_CONTENT_TYPE, file_name(dashboard, "csv", key)
+
+
 def file_name(dashboard: Dashboard, extension: str, table_key: str | None = None) -> str:
     """The download's name, e.g. '办理情况统计-按承办单位统计-2026-12-04.xlsx', the filters
     after 办理情况统计 when there are any; nothing in it is illegal in a file name."""

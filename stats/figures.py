@@ -66,7 +66,6 @@ PART_FACTS = {
     "r_rating": ("max", _when(REPLYING, "rating", IntegerField())),
     "r_categorized": ("sum", _one(REPLYING & Q(category__isnull=False))),
     "r_category": ("max", _when(REPLYING, "category", BigIntegerField())),
-    "n_c": ("sum", _one(CO)),
     "c_sent": ("sum", _one(CO & Q(opinion_met_on__isnull=False))),
     "c_on_time": ("sum", _one(CO & Q(opinion_met_on__lte=F("opinion_due_on")))),
     "next_due_on": ("min", F("next_due_on")),
@@ -175,7 +174,7 @@ def _rating(rank: int):
 
 
 def _co_sent(c):
-    return _all(c, "c_sent", "n_c")
+    return _all(c, "c_sent", "n_co")
 
 
 def result_class(c):
@@ -305,7 +304,7 @@ FIGURES = [
         "co_on_time",
         "会办意见按期",
         "会办单位都在期限内提交会办意见的件。",
-        on_facts=lambda c: _co_sent(c) & _all(c, "c_on_time", "n_c"),
+        on_facts=lambda c: _co_sent(c) & _all(c, "c_on_time", "n_co"),
     ),
     # 评价: the lead proposer's rating of the current round's reply.
     Figure(

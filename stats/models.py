@@ -39,7 +39,6 @@ class Facts(models.Model):
     r_rating = models.PositiveSmallIntegerField("最低评价", null=True)
     r_categorized = models.PositiveSmallIntegerField("已分类", default=0)
     r_category = models.BigIntegerField("最末的办理结果", null=True)
-    n_c = models.PositiveSmallIntegerField("会办单位", default=0)
     c_sent = models.PositiveSmallIntegerField("已提交会办意见", default=0)
     c_on_time = models.PositiveSmallIntegerField("按期提交会办意见", default=0)
     next_due_on = models.DateField(

@@ -113,7 +113,7 @@ def items_in_scope(visible: QuerySet[Proposal], scope: Scope) -> QuerySet[Propos
     if sessions is not None:
         items = items.filter(session__in=sessions)
     if scope.topic is not None:
-        items = items.filter(Q(topic=scope.topic) | Q(topic__parent=scope.topic))
+        items = items.on_topic(scope.topic.pk)
     if scope.agency is not None:
         items = items.filter(
             Exists(Assignment.objects.active().filter(proposal=OuterRef("pk"), agency=scope.agency))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.roles import roles_of
 from agencies.models import Agency, Body
 from portal import clock
+from proposals.filters import NO_TOPIC, PROPOSER_TYPES
 from proposals.models import Proposal, Proposer, Session, Topic
 
 from . import facts, queries
@@ -42,11 +43,7 @@ DIMENSIONS = {
     "proposer": ("按提出人类型统计", "提出人类型"),
     "filed_during": ("按提出时间统计", "提出时间"),
 }
-NO_TOPIC = "none"
 OFFICES = {Body.NPC: "人大常委会代表工作机构", Body.CPPCC: "政协提案委员会"}
-PROPOSER_TYPES = [("person", "个人")] + [
-    (value, label) for value, label in Proposer.GroupKind.choices
-]
 
 
 @dataclass(frozen=True)

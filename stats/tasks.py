@@ -58,15 +58,7 @@ def build_export(export_id: int) -> str:
         def progress(done: int, total: int) -> None:
             StatsExport.objects.filter(pk=job.pk).update(done=done, total=total)
 
-        if job.format == StatsExport.Format.XLSX:
-            content = export.workbook(board, progress=progress)
-            name = export.file_name(board, "xlsx")
-        else:
-            key = job.table if job.table in board.tables else "total"
-            progress(0, 1)
-            content = export.table_csv(board, key).encode("utf-8")
-            progress(1, 1)
-            name = export.file_name(board, "csv", key)
+        content, _, name = export.export_file(board, job.format, job.table, progress=progress)
         job.refresh_from_db(fields=["done", "total"])
         job.file.save(name, ContentFile(content), save=False)
         job.file_name, job.status, job.finished_at = name, StatsExport.Status.DONE, clock.now()

@@ -3,6 +3,7 @@ CSV, in the background when the figures cover many items) and the export's progr
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from accounts.roles import roles_of
-
 from . import charts, export, forms, tables
 from .models import StatsExport
 from .templatetags.stats_tags import percent
@@ -21,8 +20,7 @@ from .templatetags.stats_tags import percent
 
 def _may_read(user) -> None:
     """Committee staff and agency members read the statistics; anyone else gets a 403."""
-    roles = roles_of(user)
-    if not roles.staff_bodies and not roles.agency_ids:
+    if not rules.has_perm("stats.read_statistics", user):
         raise PermissionDenied
 
 
@@ -128,9 +126,8 @@ def export_file(request, fmt: str):
     _may_read(request.user)
     form = forms.checked(request.GET, user=request.user)
     table = request.GET.get("table", "")
+    table = table if table in tables.DIMENSIONS else ""  # else the overall figures
     scope = form.scope()
-    if fmt == "csv" and table not in tables.DIMENSIONS and table != "total":
-        table = "total"
     if _background(tables.count_items(request.user, scope)):
         job = StatsExport.objects.create(
             requested_by=request.user,
@@ -143,14 +140,7 @@ def export_file(request, fmt: str):
         transaction.on_commit(lambda: build_export.delay(job.pk))
         return redirect("stats:export_job", pk=job.pk)
     board = tables.dashboard(request.user, scope, form.catalog())
-    if fmt == "xlsx":
-        content, content_type = export.workbook(board), export.XLSX_CONTENT_TYPE
-        name = export.file_name(board, "xlsx")
-    else:
-        key = table if table in board.tables else "total"
-        content = export.table_csv(board, key).encode("utf-8")
-        content_type = "text/csv; charset=utf-8"
-        name = export.file_name(board, "csv", key)
+    content, content_type, name = export.export_file(board, fmt, table)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

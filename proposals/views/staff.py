@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -37,9 +38,9 @@ def register(request):
 
     A filter value that is not a choice is left out, and said so; the others still apply.
     """
-    roles = roles_of(request.user)
-    if not roles.staff_bodies and not roles.agency_ids:
+    if not rules.has_perm("proposals.read_register", request.user):
         raise PermissionDenied
+    roles = roles_of(request.user)
     bodies = sorted(roles.staff_bodies) or None
     rows = selectors.register(request.user)
     data = request.GET.copy()
