@@ -13,7 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from portal import clock
+from portal import clock, outbox
 from portal.chinese import chinese_date
 from proposals.errors import InvalidInput, TransitionNotAllowed
 from proposals.models import Assignment, Event, Verb
@@ -262,6 +262,4 @@ def calendar_changed(*, first: date, last: date, by=None) -> None:
     from .tasks import recompute_deadlines
 
     user_id = by.pk if by is not None and by.is_authenticated else None
-    transaction.on_commit(
-        lambda: recompute_deadlines.delay(first.isoformat(), last.isoformat(), user_id)
-    )
+    outbox.send_on_commit(recompute_deadlines, first.isoformat(), last.isoformat(), user_id)

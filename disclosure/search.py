@@ -39,11 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.safestring import SafeString, mark_safe
 
-from portal import clock
+from portal import clock, outbox
 from portal.runtime import settle
 from responses.richtext import to_plain
 
@@ -171,14 +171,9 @@ def index(publication: Publication) -> PublicationSearch:
 
 def index_on_commit(publication: Publication) -> None:
     """Index ``publication`` in the background once the current transaction commits."""
-    pk = publication.pk
+    from .tasks import index_publication
 
-    def send():
-        from .tasks import index_publication
-
-        index_publication.delay(pk)
-
-    transaction.on_commit(send)
+    outbox.send_on_commit(index_publication, publication.pk)
 
 
 # -- the query --------------------------------------------------------------------------

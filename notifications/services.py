@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from portal import clock
+from portal import clock, outbox
 from proposals.models import Event
 
 from .models import Notification
@@ -75,7 +76,7 @@ def schedule_delivery() -> None:
     """Send the waiting e-mails once the current transaction commits."""
     from .tasks import deliver_emails
 
-    transaction.on_commit(deliver_emails.delay)
+    transaction.on_commit(partial(outbox.send_now, deliver_emails))
 
 
 def _unclaimed(now) -> Q:

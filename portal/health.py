@@ -5,7 +5,7 @@ nothing else: restarting a process because its database is down would not bring 
 database back. ``/readyz`` (readiness) checks what serving needs: the database (without it
 nothing is served: 503), and reports the read replica, the cache and the task broker,
 whose loss the portal survives (the primary serves reads, pages are rendered afresh, tasks
-wait), as ``degraded`` with a 200.
+wait in the database), as ``degraded`` with a 200, as are tasks still waiting for the broker.
 """
 
 from __future__ import annotations
@@ -50,6 +50,16 @@ def _broker() -> None:
         connection.ensure_connection(max_retries=1, timeout=TIMEOUT_SECONDS)
 
 
+def _queued() -> int:
+    """Tasks written while the broker was out of reach and not yet sent (``portal.outbox``)."""
+    from portal import outbox
+
+    try:
+        return outbox.waiting()
+    except Exception:  # the database check reports the database's own failure
+        return 0
+
+
 def _check(probe) -> dict:
     started = time.perf_counter()
     try:
@@ -68,6 +78,9 @@ def readyz(request):
         checks["replica"] = _check(lambda: _database("replica"))
     checks["cache"] = _check(_cache)
     checks["broker"] = _check(_broker)
+    waiting = _queued()
+    if waiting:
+        checks["queued_tasks"] = {"ok": False, "error": f"{waiting} 个任务等待发送"}
     if not checks["database"]["ok"]:
         status, code = "unavailable", 503
     elif all(check["ok"] for check in checks.values()):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "portal",
     "accounts",
     "agencies",
     "proposals",
@@ -201,18 +202,38 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when done, so a worker lost mid-task leaves it to another: a child
+# process that dies is seen at once (reject on worker lost); a whole worker that dies leaves
+# its task unacknowledged in Redis, handed out again after the visibility timeout. It is set
+# above the longest task (the nightly rewrite of the statistics' facts), as a task still
+# running then is handed out a second time; every task is written to run twice harmlessly.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("PORTAL_TASK_VISIBILITY_TIMEOUT", default=900),
+    # Sending gives up at once when the broker is out of reach: the task waits in the
+    # database (``portal.outbox``) and the request does not wait on the broker.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+_REMINDER_HOUR = env.int("PORTAL_REMINDER_HOUR", default=8)
 CELERY_BEAT_SCHEDULE = {
+    # From the first hour on, hourly until the evening: each reminder is claimed once a day,
+    # so the later sweeps send only what an earlier one could not (the broker was down).
     "deadline-reminders": {
         "task": "deadlines.tasks.sweep_reminders",
         "schedule": crontab(
-            hour=env.int("PORTAL_REMINDER_HOUR", default=8),
+            hour=f"{_REMINDER_HOUR}-{max(_REMINDER_HOUR, 18)}",
             minute=env.int("PORTAL_REMINDER_MINUTE", default=0),
         ),
     },
+    # Tasks written while the broker could not be reached (``portal.outbox``).
+    "relay-queued-tasks": {"task": "portal.tasks.relay_queued_tasks", "schedule": 60.0},
     "deliver-emails": {"task": "notifications.tasks.deliver_emails", "schedule": 60.0},
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",

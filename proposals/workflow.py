@@ -6,12 +6,13 @@ is here, so that no service can forget the event or the lock.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TypeVar
 
 import rules
-from django.db import models, transaction
+from django.db import models
 from django_fsm import can_proceed
+
+from portal import outbox
 
 from .errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from .models import Assignment, Event, Proposal, Verb
@@ -96,5 +97,5 @@ def record(*, proposal: Proposal, verb: Verb, by, **fields) -> Event:
     event = Event.objects.record(proposal=proposal, verb=verb, actor=by, **fields)
     facts.mark([proposal.pk])
     if verb in NOTIFIED_VERBS:
-        transaction.on_commit(partial(notify_event.delay, event.pk))
+        outbox.send_on_commit(notify_event, event.pk)
     return event

@@ -7,11 +7,12 @@ import rules
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+
+from portal import outbox
 
 from . import charts, export, forms, tables
 from .models import StatsExport
@@ -137,7 +138,7 @@ def export_file(request, fmt: str):
         )
         from .tasks import build_export
 
-        transaction.on_commit(lambda: build_export.delay(job.pk))
+        outbox.send_on_commit(build_export, job.pk)
         return redirect("stats:export_job", pk=job.pk)
     board = tables.dashboard(request.user, scope, form.catalog())
     content, content_type, name = export.export_file(board, fmt, table)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from agencies.models import Agency
-from portal import clock
+from portal import clock, outbox
 
 from .. import spreadsheet
 from ..errors import InvalidInput, TransitionNotAllowed, WorkflowError
@@ -234,7 +233,7 @@ def import_confirm(*, job: ImportJob, by, valid_only: bool = False) -> ImportJob
     if total > settings.PORTAL["IMPORT_BACKGROUND_ROWS"]:
         from ..tasks import run_import
 
-        transaction.on_commit(partial(run_import.delay, job.pk))
+        outbox.send_on_commit(run_import, job.pk)
     else:
         import_run(job=job)
     job.refresh_from_db()

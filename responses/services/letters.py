@@ -11,7 +11,7 @@ from django.db import transaction
 
 from deadlines import services as deadlines
 from deadlines.models import Step
-from portal import clock
+from portal import clock, outbox
 from proposals.errors import EditConflict, InvalidInput, TransitionNotAllowed
 from proposals.models import Assignment, Proposal, Verb
 from proposals.workflow import (
@@ -103,7 +103,7 @@ def reply_draft(
     if generate:
         from ..tasks import generate_draft
 
-        transaction.on_commit(lambda: generate_draft.delay(letter.pk))
+        outbox.send_on_commit(generate_draft, letter.pk)
     record(
         proposal=assignment.proposal,
         verb=Verb.REPLY_DRAFTED,
