@@ -20,7 +20,7 @@ from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import condition
+from django.utils.http import http_date
 
 from agencies.models import Agency
 from portal import clock
@@ -274,17 +274,17 @@ def reply_list(request):
     )
 
 
-def _last_modified(request, pk: int):
-    # A publication never changes after it is written; its page changes with the portal's
-    # templates, which the version of the cached pages covers.
-    return Publication.objects.public().filter(pk=pk).values_list("created_at", flat=True).first()
-
-
-@condition(last_modified_func=_last_modified)
 def reply_detail(request, pk: int):
     response = _detail_page(request, pk)
     if response.status_code == 200:
         counting.seen(pk)
+    return response
+
+
+def _with_last_modified(response, reply):
+    # A publication never changes after it is written; its page changes with the portal's
+    # templates, which the version of the cached pages covers.
+    response["Last-Modified"] = http_date(reply.created_at.timestamp())
     return response
 
 
@@ -299,20 +299,20 @@ def _detail_page(request, pk: int):
     can_withdraw = request.user.is_authenticated and can(
         request.user, "disclosure.withdraw_publication", reply
     )
-    return render(
+    response = render(
         request,
         "public/detail.html",
         {"reply": reply, "views": views, "can_withdraw": can_withdraw},
     )
+    return _with_last_modified(response, reply)
 
 
-@condition(last_modified_func=_last_modified)
 @cached_public_page
 def reply_print(request, pk: int):
     reply = get_object_or_404(
         Publication.objects.public().select_related("agency", "topic__parent"), pk=pk
     )
-    return render(request, "public/print.html", {"reply": reply})
+    return _with_last_modified(render(request, "public/print.html", {"reply": reply}), reply)
 
 
 def reply_qr(request, pk: int):
