@@ -10,7 +10,7 @@ PORT ?= 8000
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=portal.example.gov.cn \
 	DJANGO_SECRET_KEY=deploy-check-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
 
-.PHONY: run test apicheck lint worker beat migrate demo bench clean
+.PHONY: run test apicheck lint worker beat migrate demo bench bench-http stack replica backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,29 @@ bench: $(VENV)/.installed
 	$(MANAGE) bench_drafts --n $(or $(DRAFTS),200)
 	$(MANAGE) bench_public --replies $(or $(REPLIES),100000)
 	$(MANAGE) bench_stats --items $(or $(ITEMS),100000)
+
+# The production shape on loopback (deploy/stack.py): nginx, two Gunicorns, two workers and
+# beat on PostgreSQL and a Redis of their own. `make stack` runs the end-to-end check;
+# `make bench-http` measures throughput with wrk. Both stop what they started.
+stack: $(VENV)/.installed
+	$(BIN)/python deploy/stack.py check
+
+bench-http: $(VENV)/.installed
+	$(BIN)/python deploy/stack.py bench --seconds $(or $(BENCH_SECONDS),15)
+
+# A PostgreSQL streaming standby of the primary on 127.0.0.1:5433 for DATABASE_REPLICA_URL
+# (deploy/pg-replica.sh, as root): `make replica`, or CMD=status|stop|remove.
+replica:
+	deploy/pg-replica.sh $(or $(CMD),start)
+
+# Backup and restore of the database and uploaded files, DATABASE_URL and MEDIA_ROOT as the
+# portal reads them: `make backup [KEEP=14]`; `make restore FROM=<dir> [ARGS=--create]`.
+backup:
+	deploy/backup.sh $(if $(KEEP),--keep $(KEEP))
+
+restore: $(VENV)/.installed
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=<backup dir> [ARGS=--create|--force]" >&2; exit 2; }
+	PORTAL_PYTHON=$(abspath $(BIN)/python) deploy/restore.sh $(ARGS) $(FROM)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -3,7 +3,9 @@
 Every cached page's key carries a version number; publishing (or importing) a reply
 bumps it once the transaction commits, so no visitor sees a list without the reply
 just published, and so does withdrawing one, so no visitor is served a withdrawn
-reply's page from the cache. Signed-in users always get a fresh page.
+reply's page from the cache. Signed-in users always get a fresh page. A kept page is answered by
+``PublicPageCacheMiddleware`` near the top of the stack: the rest of the stack, the URL
+resolver and the view do not run for it.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from agencies.models import Agency
+from portal.http import anonymous_read
 from proposals.models import Topic
 
+from . import counting
 from .models import Publication, PublicationWithdrawal
 
 VERSION_KEY = "public:version"
@@ -83,35 +87,65 @@ def _renamed(sender, instance, created, **kwargs):
 
 
 def cached_public_page(view):
-    """Serve an anonymous GET from the cache; the reader's display choices are in the key.
+    """Mark an anonymous GET's page as one the public page cache may keep.
 
-    The answer says ``Cache-Control: public, max-age=…`` (``PORTAL_PUBLIC_MAX_AGE``), so a
-    front server's microcache and the browser may keep it that long too.
+    The page says ``Cache-Control: public, max-age=…`` (``PORTAL_PUBLIC_MAX_AGE``), so a
+    front server's microcache and the browser may keep it that long too, and
+    ``PublicPageCacheMiddleware`` keeps it until the next publication.
     """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            return _conditional(request, view(request, *args, **kwargs))
-        choices = ",".join(
-            request.COOKIES.get(name, "") for name in ("portal_text", "portal_script")
-        )
-        key = f"public:{version()}:{choices}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, headers = hit
-            return _conditional(request, HttpResponse(content, headers=headers))
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if (
+            not request.user.is_authenticated
+            and response.status_code == 200
+            and not response.streaming
+        ):
             if not getattr(response, "is_rendered", True):
                 response.render()  # a TemplateResponse (the sitemaps)
             patch_cache_control(response, public=True, max_age=settings.PORTAL["PUBLIC_MAX_AGE"])
-            cache.set(key, (response.content, dict(response.items())), timeout=TIMEOUT)
+            response.keep_public = True
         return _conditional(request, response)
 
     return wrapper
+
+
+class PublicPageCacheMiddleware:
+    """Answer an anonymous read of a kept public page before the rest of the stack runs.
+
+    A page is kept as the stack below answered it (its headers included) when its view is
+    a ``cached_public_page`` and the answer may be shared; it is kept until a publication
+    or withdrawal retires every kept page (``invalidate``). The reader's display choices
+    are in the key. A kept reply's page still counts the visit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not anonymous_read(request):
+            return self.get_response(request)
+        choices = ",".join(
+            request.COOKIES.get(name, "") for name in ("portal_text", "portal_script")
+        )
+        # The key's first word names the kept entry's form: a release that changes the form
+        # changes the word, and never reads what an earlier one kept.
+        key = f"kept:{version()}:{choices}:{request.get_full_path()}"
+        hit = cache.get(key)
+        if hit is not None:
+            content, headers, visit = hit
+            response = _conditional(request, HttpResponse(content, headers=headers))
+            if visit is not None and response.status_code == 200:
+                counting.seen(visit)
+            return response
+        response = self.get_response(request)
+        if getattr(response, "keep_public", False) and not response.cookies:
+            visit = getattr(response, "counts_visit_of", None)
+            cache.set(key, (response.content, dict(response.items()), visit), timeout=TIMEOUT)
+        return response
 
 
 def _conditional(request, response):

@@ -278,6 +278,7 @@ def reply_detail(request, pk: int):
     response = _detail_page(request, pk)
     if response.status_code == 200:
         counting.seen(pk)
+        response.counts_visit_of = pk  # a kept copy counts its visits too
     return response
 
 

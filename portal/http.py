@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.cache import patch_cache_control
+
+# The cookie that pins a browser to the primary database after a write (``portal.replica``).
+PIN_COOKIE = "portal_primary"
+
+
+def anonymous_read(request) -> bool:
+    """A GET or HEAD from a browser without a session, a pin to the primary or a token: what
+    a shared cache (the portal's public page cache, nginx's microcache) and the read replica
+    may answer."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and PIN_COOKIE not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
 
 
 class PrivatePagesMiddleware:

@@ -8,6 +8,9 @@ still succeeds: the row waits, and ``relay`` (a beat task, every minute) sends i
 broker is back. A task may thus run twice (sent, then the process died before deleting its
 row), so every task the portal queues is written to be run again harmlessly.
 
+Rows are stamped with the real time, not the portal's clock (``portal.clock``), which a
+service recording past handling may have set back or forward.
+
 With eager tasks (no broker: ``make run`` and the tests) the task runs once the
 transaction commits, as Celery's own ``delay`` would, and nothing is written.
 """
@@ -19,9 +22,9 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from . import clock
 from .models import QueuedTask
 
 log = logging.getLogger(__name__)
@@ -38,7 +41,7 @@ def send_on_commit(task, *args) -> None:
     if task.app.conf.task_always_eager:
         transaction.on_commit(partial(task.delay, *args))
         return
-    row = QueuedTask.objects.create(name=task.name, args=list(args), created_at=clock.now())
+    row = QueuedTask.objects.create(name=task.name, args=list(args), created_at=timezone.now())
     transaction.on_commit(partial(_send, row))
 
 
@@ -75,7 +78,7 @@ def _send(row: QueuedTask) -> None:
 def relay(*, limit: int = RELAY_BATCH) -> dict:
     """Send the queued tasks the broker did not take when they were written; return how many
     were sent and how many still wait. Two relays at once send disjoint rows."""
-    cutoff = clock.now() - RELAY_AFTER
+    cutoff = timezone.now() - RELAY_AFTER
     sent = 0
     with transaction.atomic():
         rows = list(
@@ -94,4 +97,4 @@ def relay(*, limit: int = RELAY_BATCH) -> dict:
 
 def waiting(*, older_than: timedelta = RELAY_AFTER) -> int:
     """How many queued tasks the broker has not taken for longer than ``older_than``."""
-    return QueuedTask.objects.filter(created_at__lte=clock.now() - older_than).count()
+    return QueuedTask.objects.filter(created_at__lte=timezone.now() - older_than).count()

@@ -26,8 +26,9 @@ from django.db import DatabaseError, connections
 from django.dispatch import receiver
 from django.urls import Resolver404, resolve
 
+from .http import PIN_COOKIE, anonymous_read
+
 DEFAULT, REPLICA = "default", "replica"
-PIN_COOKIE = "portal_primary"
 SAFE_METHODS = ("GET", "HEAD")
 # The pages and endpoints anyone reads, by URL name (``namespace:name``).
 PUBLIC = {
@@ -140,14 +141,6 @@ def _public(request) -> bool:
     return match.view_name in PUBLIC or bool(set(match.namespaces) & PUBLIC_NAMESPACES)
 
 
-def _anonymous(request) -> bool:
-    return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and PIN_COOKIE not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-    )
-
-
 class ReplicaReadsMiddleware:
     """Serve an anonymous public read from the replica when it is fit to; pin a browser that
     writes to the primary for a few seconds."""
@@ -169,7 +162,7 @@ class ReplicaReadsMiddleware:
                 secure=request.is_secure(),
             )
             return response
-        if not (_anonymous(request) and _public(request) and health.usable_now()):
+        if not (anonymous_read(request) and _public(request) and health.usable_now()):
             return self.get_response(request)
         request.replica_failed = False
         token = _reading.set(True)

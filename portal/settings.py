@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "portal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A kept public page is answered here, before the rest of the stack runs.
+    "disclosure.caching.PublicPageCacheMiddleware",
     # Before anything reads the database: an anonymous public read may go to the replica.
     "portal.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,6 +213,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("PORTAL_TASK_VISIBILITY_TIMEOUT", default=900),
+    # Each worker looks for such tasks every 10 s (one small Redis read), not every 100 s.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     # Sending gives up at once when the broker is out of reach: the task waits in the
     # database (``portal.outbox``) and the request does not wait on the broker.
     "max_retries": 1,
@@ -233,7 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
     # Tasks written while the broker could not be reached (``portal.outbox``).
-    "relay-queued-tasks": {"task": "portal.tasks.relay_queued_tasks", "schedule": 60.0},
+    "relay-queued-tasks": {
+        "task": "portal.tasks.relay_queued_tasks",
+        "schedule": env.float("PORTAL_TASK_RELAY_SECONDS", default=60.0),
+    },
     "deliver-emails": {"task": "notifications.tasks.deliver_emails", "schedule": 60.0},
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",

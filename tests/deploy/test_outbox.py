@@ -18,6 +18,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal import clock, health, outbox
 from portal.celery import app
@@ -75,7 +76,7 @@ def test_with_the_broker_down_the_request_succeeds_and_the_task_waits(world):
         # The relay leaves a fresh row to its own transaction's send ...
         assert outbox.relay() == {"sent": 0, "waiting": 1}
         # ... and, with the broker still down, keeps an older one for later.
-        with time_machine.travel(clock.now() + timedelta(minutes=1), tick=False):
+        with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
             assert outbox.relay() == {"sent": 0, "waiting": 1}
             ready = health.readyz(_get("/readyz"))
         assert QueuedTask.objects.get().attempts == 2, "the relay stopped at the first refusal"
@@ -90,6 +91,18 @@ def test_each_step_queues_its_notice_in_the_same_transaction(world):
     names = list(QueuedTask.objects.values_list("name", flat=True))
     assert "notifications.tasks.notify_event" in names
     assert proposal.events.count() >= 1
+
+
+def test_a_task_queued_under_another_days_clock_is_relayed_by_the_real_time(world):
+    """Services recording past (or demo) handling set the portal's clock; the queue does not
+    follow it, or a task stamped two days ahead would wait two days."""
+    with broker(NOBODY_LISTENS):
+        with clock.at(timezone.now() + timedelta(days=2)):
+            wf.assigned(world)
+        assert QueuedTask.objects.exists()
+        with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+            outbox.relay()
+    assert QueuedTask.objects.filter(attempts=2).exists(), "the relay tried it again"
 
 
 def test_with_eager_tasks_nothing_is_written(world):
@@ -110,7 +123,7 @@ def test_when_the_broker_is_back_the_relay_sends_and_a_worker_drafts_once(world)
         broker(settings.CELERY_BROKER_URL, queue=queue),
         start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]),
     ):
-        with time_machine.travel(clock.now() + timedelta(minutes=1), tick=False):
+        with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
             assert outbox.relay() == {"sent": 2, "waiting": 0}
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -180,6 +180,33 @@ def test_detail_pages_answer_conditional_requests_and_count_visits(world, client
     assert PublicationStats.objects.get(publication=reply).views >= 4
 
 
+def test_a_kept_page_is_answered_before_the_view_with_its_headers_and_counts_the_visit(
+    world, client, django_assert_num_queries, monkeypatch
+):
+    from disclosure import counting, public
+
+    reply = publish(world)
+    url = reverse("public:detail", args=[reply.pk])
+    first = client.get(url)
+    counting.flush()
+    monkeypatch.setattr(public, "_detail_page", lambda *args: pytest.fail("the view ran"))
+    with django_assert_num_queries(0):
+        kept = client.get(url)
+    assert kept.status_code == 200 and kept.content == first.content
+    assert dict(kept.items()) == dict(first.items())
+    assert "public" in kept["Cache-Control"] and kept.has_header("X-Frame-Options")
+    assert counting.pending(reply.pk) == 1
+
+
+def test_a_signed_in_reader_is_never_answered_from_the_kept_pages(world, client):
+    reply = publish(world)
+    url = reverse("public:detail", args=[reply.pk])
+    client.get(url)
+    client.force_login(world.staff)
+    response = client.get(url)
+    assert response.status_code == 200 and "private" in response["Cache-Control"]
+
+
 def test_the_qr_code_is_an_svg_of_the_page_address(world, client):
     reply = publish(world)
     response = client.get(reverse("public:qr", args=[reply.pk]))
