@@ -132,19 +132,25 @@ class PublicPageCacheMiddleware:
             request.COOKIES.get(name, "") for name in ("portal_text", "portal_script")
         )
         # The key's first word names the kept entry's form: a release that changes the form
-        # changes the word, and never reads what an earlier one kept.
-        key = f"kept:{version()}:{choices}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, headers, visit = hit
+        # changes the word, and never reads what an earlier one kept. An entry carries the
+        # version it was kept under, so one round trip to the cache fetches both.
+        key = f"kept:{choices}:{request.get_full_path()}"
+        found = cache.get_many([VERSION_KEY, key])
+        current = found.get(VERSION_KEY) or version()
+        kept = found.get(key)
+        if kept is not None and kept[0] == current:
+            _, content, headers, visit = kept
             response = _conditional(request, HttpResponse(content, headers=headers))
             if visit is not None and response.status_code == 200:
                 counting.seen(visit)
             return response
         response = self.get_response(request)
         if getattr(response, "keep_public", False) and not response.cookies:
+            # Kept under the version read before the page was made: a publication meanwhile
+            # makes it out of date at once.
             visit = getattr(response, "counts_visit_of", None)
-            cache.set(key, (response.content, dict(response.items()), visit), timeout=TIMEOUT)
+            entry = (current, response.content, dict(response.items()), visit)
+            cache.set(key, entry, timeout=TIMEOUT)
         return response
 
 
