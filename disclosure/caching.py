@@ -11,6 +11,7 @@ resolver and the view do not run for it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 
 from django.conf import settings
@@ -134,7 +135,9 @@ class PublicPageCacheMiddleware:
         # The key's first word names the kept entry's form: a release that changes the form
         # changes the word, and never reads what an earlier one kept. An entry carries the
         # version it was kept under, so one round trip to the cache fetches both.
-        key = f"kept:{choices}:{request.get_full_path()}"
+        # The address is hashed: a long search stays a short key.
+        address = f"{choices}:{request.get_full_path()}".encode()
+        key = f"kept:{hashlib.sha256(address).hexdigest()}"
         found = cache.get_many([VERSION_KEY, key])
         current = found.get(VERSION_KEY) or version()
         kept = found.get(key)
