@@ -2,9 +2,10 @@
 
 Workers from the machine's cores (2 × cores + 1, or ``WEB_CONCURRENCY``), each a process of
 its own; the application is loaded once before they fork (``portal/wsgi.py`` warms the URLs
-and settles the collector), and each worker is replaced after some thousands of requests so
-no slow growth lasts. Requests are logged by the portal itself, one JSON line each
-(``portal.logs``), so Gunicorn's access log is off.
+and settles the collector), and each worker is replaced after some tens of thousands of
+requests (``PORTAL_WEB_MAX_REQUESTS``) so no slow growth lasts: often enough for that, and
+seldom enough that a busy worker is not forever starting afresh. Requests are logged by the
+portal itself, one JSON line each (``portal.logs``), so Gunicorn's access log is off.
 """
 
 import multiprocessing
@@ -16,8 +17,8 @@ worker_class = "sync"
 timeout = int(os.environ.get("PORTAL_WEB_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = int(os.environ.get("PORTAL_WEB_MAX_REQUESTS", 20000))
+max_requests_jitter = max_requests // 10
 preload_app = True
 accesslog = None
 errorlog = "-"

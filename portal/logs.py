@@ -31,6 +31,29 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+def log_request(*, method: str, path: str, status: int, started: float, size, user, client):
+    """The request's one line: what the middleware below and the WSGI front
+    (``disclosure.caching.KeptPagesFront``) write for each request they answer."""
+    if requests.isEnabledFor(logging.INFO):
+        requests.info(
+            "%s %s %s",
+            method,
+            path,
+            status,
+            extra={
+                "fields": {
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "bytes": size,
+                    "user": user,
+                    "client": client,
+                }
+            },
+        )
+
+
 class RequestLogMiddleware:
     """Log every request once it is answered; first in the stack, so its time is the whole."""
 
@@ -42,23 +65,13 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         if requests.isEnabledFor(logging.INFO):
             user = getattr(request, "user", None)
-            size = None if response.streaming else len(response.content)
-            requests.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "fields": {
-                        "method": request.method,
-                        "path": request.path,
-                        "status": response.status_code,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                        "bytes": size,
-                        "user": user.pk if user is not None and user.is_authenticated else None,
-                        "client": request.META.get("HTTP_X_REAL_IP")
-                        or request.META.get("REMOTE_ADDR"),
-                    }
-                },
+            log_request(
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                started=started,
+                size=None if response.streaming else len(response.content),
+                user=user.pk if user is not None and user.is_authenticated else None,
+                client=request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR"),
             )
         return response

@@ -352,6 +352,11 @@ PORTAL = {
     "REPLICA_PIN_SECONDS": env.int("PORTAL_REPLICA_PIN_SECONDS", default=10),
     # How long a front server's microcache and the browser may keep an anonymous public page.
     "PUBLIC_MAX_AGE": env.int("PORTAL_PUBLIC_MAX_AGE", default=10),
+    # How many public pages each web process holds in front of Django (0: none), and how
+    # often it asks the shared cache whether a publication retired them (seconds; within
+    # PUBLIC_MAX_AGE, which front caches and browsers may keep a page anyway).
+    "PUBLIC_HELD_PAGES": env.int("PORTAL_PUBLIC_HELD_PAGES", default=200),
+    "PUBLIC_RECHECK_SECONDS": env.float("PORTAL_PUBLIC_RECHECK_SECONDS", default=1.0),
     # Whether the public summary (/stats/) shows the agencies side by side; off by default,
     # so the public page ranks no agency unless a place decides it should.
     "PUBLIC_AGENCY_STATS": env.bool("PORTAL_PUBLIC_AGENCY_STATS", default=False),
