@@ -65,6 +65,7 @@ bench: $(VENV)/.installed
 	$(MANAGE) bench_drafts --n $(or $(DRAFTS),200)
 	$(MANAGE) bench_public --replies $(or $(REPLIES),100000)
 	$(MANAGE) bench_stats --items $(or $(ITEMS),100000)
+	$(MANAGE) bench_similar --items $(or $(SIMILAR),100000)
 
 # The production shape on loopback (deploy/stack.py): nginx, two Gunicorns, two workers and
 # beat on PostgreSQL and a Redis of their own. `make stack` runs the end-to-end check;

@@ -28,6 +28,7 @@ from portal.forms import QuickSelect
 from portal.script import to_simplified
 from proposals.models import Session, Topic
 from proposals.selectors import can
+from proposals.similarity import public_repeats
 from responses import documents
 from responses.models import ResultCategory
 
@@ -292,7 +293,10 @@ def _with_last_modified(response, reply):
 @cached_public_page
 def _detail_page(request, pk: int):
     reply = get_object_or_404(
-        Publication.objects.public().select_related("agency", "topic__parent", "stats"), pk=pk
+        Publication.objects.public().select_related(
+            "agency", "topic__parent", "stats", "letter__assignment"
+        ),
+        pk=pk,
     )
     views = (reply.stats.views if hasattr(reply, "stats") else 0) + counting.pending(pk)
     # Signed-in users are never served from the cache (nor is their page stored), so the
@@ -303,7 +307,13 @@ def _detail_page(request, pk: int):
     response = render(
         request,
         "public/detail.html",
-        {"reply": reply, "views": views, "can_withdraw": can_withdraw},
+        {
+            "reply": reply,
+            "views": views,
+            "can_withdraw": can_withdraw,
+            # 重复提出: the other published replies of items marked as repeats of this one.
+            "repeats": public_repeats(reply),
+        },
     )
     return _with_last_modified(response, reply)
 

@@ -46,6 +46,41 @@ def _reply(event: Event):
     return ReplyLetter.objects.select_related("drafted_by").get(pk=event.data["reply"])
 
 
+def _users_of_proposers(proposer_ids):
+    from proposals.models import Proposer
+
+    users = Proposer.objects.filter(pk__in=list(proposer_ids)).values("user_id")
+    return get_user_model().objects.filter(pk__in=users, is_active=True)
+
+
+def _invited(event: Event):
+    """Co-signers asked to confirm a draft: when invited, or again after its text changed."""
+    invited = event.data.get("invited")
+    if not invited:
+        return None
+    lead = event.proposal.lead_proposer.name
+    if event.verb == Verb.COSIGN_RESET:
+        title = f"请重新确认联名:{_item(event.proposal)}"
+        body = f"{lead}修改了标题或正文,请阅读后重新确认或谢绝联名。"
+    else:
+        title = f"联名邀请:{lead}邀请您联名{_item(event.proposal)}"
+        body = "请在“我的建议提案”中阅读草稿,确认或谢绝联名。"
+    return _users_of_proposers(invited), Notice(title, body)
+
+
+def _cosign_declined(event: Event):
+    proposal = event.proposal
+    ids = [proposal.created_by_id]
+    if proposal.lead_proposer.user_id:
+        ids.append(proposal.lead_proposer.user_id)
+    users = get_user_model().objects.filter(pk__in=ids, is_active=True)
+    who = event.data.get("proposer_name", "联名人")
+    reason = f"理由:{event.note}" if event.note else "未说明理由。"
+    return users, Notice(
+        f"谢绝联名:{who}谢绝联名{_item(proposal)}", f"{reason}提交前请将其移出联名人。"
+    )
+
+
 def _assigned(event: Event):
     ids = [row["assignment"] for row in event.data.get("assignments", [])]
     agencies = Assignment.objects.filter(pk__in=ids).values_list("agency_id", flat=True)
@@ -147,6 +182,9 @@ def _extension_decided(event: Event):
 
 
 NOTIFIERS: dict[str, Callable] = {
+    Verb.COSIGN_INVITED: _invited,
+    Verb.COSIGN_RESET: _invited,
+    Verb.COSIGN_DECLINED: _cosign_declined,
     Verb.ASSIGNED: _assigned,
     Verb.ADJUSTMENT_REQUESTED: _adjustment_requested,
     Verb.ADJUSTMENT_APPROVED: _adjustment_decided,

@@ -12,6 +12,7 @@ from disclosure.api import PublicReplyViewSet
 from disclosure.workflow_api import LetterPublishView
 from notifications.api import NotificationViewSet
 from proposals.api import AssignmentViewSet, ProposalViewSet, ProposerViewSet, SessionViewSet
+from proposals.precedents_api import PrecedentViewSet
 from responses.api import (
     AssignmentRateView,
     AssignmentRehandleView,
@@ -37,6 +38,8 @@ router.register("public/replies", PublicReplyViewSet, basename="public-reply")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("proposers", ProposerViewSet, basename="proposer")
+# Before the items' own routes: ``proposals/similar/`` is not an item's id.
+router.register("proposals", PrecedentViewSet, basename="proposal-precedent")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -31,7 +31,15 @@ class ReadOnlyInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "body", "term", "number", "opens_on", "closes_on")
+    list_display = (
+        "__str__",
+        "body",
+        "term",
+        "number",
+        "opens_on",
+        "closes_on",
+        "filing_closes_at",
+    )
     list_filter = ("body", "region")
     search_fields = ("label", "region", "level_name")
 
@@ -112,6 +120,7 @@ class ProposalAdmin(admin.ModelAdmin):
         "created_at",
         "submitted_at",
         "closed_at",
+        "version",
     )
     inlines = [CoSignerInline, AttachmentInline, AssignmentInline, EventInline]
     actions = [accept_selected]
@@ -168,7 +177,7 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(CoSigner)
 class CoSignerAdmin(admin.ModelAdmin):
-    list_display = ("proposal", "proposer", "position", "confirmed_at")
+    list_display = ("proposal", "proposer", "position", "confirmed_at", "declined_at")
     search_fields = ("proposal__number", "proposal__title", "proposer__name")
     list_select_related = ("proposal", "proposer")
     readonly_fields = ("proposal", "proposer", "position", "confirmed_at")

@@ -12,6 +12,7 @@ input: types, lengths, and that every id names a record the caller may name.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -47,9 +48,26 @@ from deadlines.models import Deadline, ExtensionRequest
 from . import services, timeline
 from .errors import InvalidInput, TransitionNotAllowed
 from .filters import PROPOSER_TYPES, RegisterFilter, stat_choices, topic_choices
-from .models import Assignment, Attachment, Event, Proposal, Proposer, Session, Topic, Verb
+from .forms import ProposerNames
+from .models import (
+    Assignment,
+    Attachment,
+    CoSigner,
+    Event,
+    Proposal,
+    Proposer,
+    Session,
+    Topic,
+    Verb,
+)
 from .selectors import can, next_due_subquery
-from .services.filing import ATTACHMENT_TYPES
+from .services.filing import (
+    ATTACHMENT_TYPES,
+    BODY_MAX_CHARS,
+    REASON_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    check_length,
+)
 from .views.common import attachment_download
 
 # -- the error shape, for the schema ----------------------------------------------------
@@ -121,6 +139,25 @@ class IdListField(serializers.ManyRelatedField):
         if isinstance(data, list) and len(data) > self.max_length:
             raise serializers.ValidationError(f"至多填写 {self.max_length} 个编号。")
         return super().to_internal_value(data)
+
+
+class NameListField(serializers.ListField):
+    """Names as strings; a bad entry is refused in one list of messages, each naming its
+    place, rather than an error per position."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, dict):
+                raise
+            raise serializers.ValidationError(
+                [
+                    f"第{int(place) + 1}个:{message}"
+                    for place, messages in sorted(error.detail.items(), key=lambda i: int(i[0]))
+                    for message in messages
+                ]
+            ) from error
 
 
 def agency_list_field(help_text: str) -> IdListField:
@@ -238,9 +275,21 @@ class CoSignerSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="proposer.id", help_text="提出人编号。")
     name = serializers.CharField(source="proposer.name", help_text="姓名或集体名称。")
     position = serializers.IntegerField(help_text="联名顺序,从 1 开始。")
+    state = serializers.ChoiceField(
+        choices=CoSigner.State.choices,
+        help_text="联名状态:pending 待确认,confirmed 已确认,declined 已谢绝。",
+    )
+    state_label = serializers.CharField(source="get_state_display", help_text="联名状态名称。")
+    invited_at = serializers.DateTimeField(
+        allow_null=True, help_text="邀请联名的时间;早于网上起草的记录为 null。"
+    )
     confirmed_at = serializers.DateTimeField(
         allow_null=True, help_text="确认联名的时间;未确认为 null。"
     )
+    declined_at = serializers.DateTimeField(
+        allow_null=True, help_text="谢绝联名的时间;未谢绝为 null。"
+    )
+    decline_reason = serializers.CharField(help_text="谢绝理由;没有时为空字符串。")
 
 
 class ProposalSummarySerializer(serializers.Serializer):
@@ -306,6 +355,9 @@ class ProposalDetailSerializer(ProposalSerializer):
     # One item as its page shows it.
 
     body = serializers.CharField(help_text="正文。")
+    version = serializers.IntegerField(
+        help_text="草稿的版本号,每次保存加 1;修改草稿时作为 version 提交,用于发现别处的修改。"
+    )
     topic = TopicSummarySerializer(allow_null=True, help_text="主题分类;未分类时为 null。")
     co_signers = CoSignerSerializer(
         source="cosignatures", many=True, help_text="联名人,按联名顺序。"
@@ -418,14 +470,36 @@ class TimelineEntrySerializer(serializers.Serializer):
 # -- what the actions take --------------------------------------------------------------
 
 
-class ProposalCreateSerializer(serializers.Serializer):
+def _within(value: str, limit: int, what: str, field: str) -> str:
+    """The filing service's length rule, with its message, as a serializer's validation."""
+    try:
+        return check_length(value, limit=limit, field=field, what=what)
+    except InvalidInput as error:
+        raise serializers.ValidationError(error.message) from error
+
+
+TITLE_HELP = f"标题,不超过{TITLE_MAX_CHARS}字。"
+BODY_HELP = f"正文,不超过{BODY_MAX_CHARS}字;超过时返回 400,说明现有字数。"
+
+
+class LimitedTextMixin:
+    # Title and text within the filing service's limits, refused with its message.
+
+    def validate_title(self, value: str) -> str:
+        return _within(value, TITLE_MAX_CHARS, "标题", "title")
+
+    def validate_body(self, value: str) -> str:
+        return _within(value.strip(), BODY_MAX_CHARS, "正文", "body")
+
+
+class ProposalCreateSerializer(LimitedTextMixin, serializers.Serializer):
     session = serializers.PrimaryKeyRelatedField(
         queryset=Session.objects.all(),
         help_text="会议编号(见 /api/v1/sessions/);决定是建议还是提案。",
         error_messages=_does_not_exist("会议"),
     )
-    title = serializers.CharField(max_length=300, help_text="标题。")
-    body = serializers.CharField(required=False, allow_blank=True, default="", help_text="正文。")
+    title = serializers.CharField(help_text=TITLE_HELP)
+    body = serializers.CharField(required=False, allow_blank=True, default="", help_text=BODY_HELP)
     lead_proposer = serializers.PrimaryKeyRelatedField(
         queryset=Proposer.objects.filter(is_active=True),
         help_text="领衔人的提出人编号(委员会工作人员见 /api/v1/proposers/;"
@@ -474,6 +548,83 @@ class ProposalCreateSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     note = note_field()
+
+
+class WithdrawSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=2000,
+        help_text="撤回理由(必填),记入办理记录。",
+        error_messages={"required": "请填写撤回理由。", "blank": "请填写撤回理由。"},
+    )
+
+
+class DraftUpdateSerializer(LimitedTextMixin, serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="客户端最后读取到的版本号(该件的 version)。草稿已在别处保存了更新的版本时"
+        "返回 409(edit_conflict),修改不保存:请重新读取,对照后以新版本号再提交。",
+    )
+    title = serializers.CharField(required=False, help_text=TITLE_HELP)
+    body = serializers.CharField(required=False, allow_blank=True, help_text=BODY_HELP)
+    topic = serializers.PrimaryKeyRelatedField(
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="主题分类编号;null 为暂不分类;不提交则不变。",
+        error_messages=_does_not_exist("启用中的主题分类"),
+    )
+    filed_during = serializers.ChoiceField(
+        choices=Proposal.FiledDuring.choices,
+        required=False,
+        help_text="提出时间:session 大会期间,interim 闭会期间。",
+    )
+
+
+class CosignInviteSerializer(serializers.Serializer):
+    co_signers = IdListField(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=Proposer.objects.all(), error_messages=_does_not_exist("提出人")
+        ),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="要邀请的联名人的提出人编号,按联名顺序排在已有联名人之后。",
+    )
+    names = NameListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="或按姓名邀请:同届代表或委员的姓名,在本件所属的人大或政协名册中查找;"
+        "名册中没有或重名时返回 400。",
+    )
+
+    def validate(self, data):
+        if not data["co_signers"] and not data["names"]:
+            raise serializers.ValidationError(
+                {"co_signers": ["请填写要邀请的联名人(co_signers 或 names)。"]}
+            )
+        return data
+
+
+class CosignRemoveSerializer(serializers.Serializer):
+    proposer = serializers.PrimaryKeyRelatedField(
+        queryset=Proposer.objects.all(),
+        help_text="要移出的联名人的提出人编号(见该件的 co_signers)。",
+        error_messages=_does_not_exist("提出人"),
+    )
+
+
+class DeclineCosignSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=f"谢绝理由,可不填;领衔人会看到。不超过{REASON_MAX_CHARS}字。",
+    )
+
+    def validate_reason(self, value: str) -> str:
+        return _within(value.strip(), REASON_MAX_CHARS, "谢绝理由", "reason")
 
 
 class MergeSerializer(serializers.Serializer):
@@ -910,7 +1061,8 @@ class ProposalViewSet(WorkflowViewSet):
 
     @proposal_action(
         "确认联名",
-        "联名人本人确认联名;或由委员会工作人员代为登记纸质签名(填 proposer)。仅草稿可确认。",
+        "联名人本人确认联名(谢绝后也可改为确认);或由委员会工作人员代为登记纸质签名"
+        "(填 proposer)。仅草稿可确认(否则 409)。",
         ConfirmCosignSerializer,
     )
     @action(detail=True, methods=["post"], url_path="confirm-cosign")
@@ -922,7 +1074,9 @@ class ProposalViewSet(WorkflowViewSet):
 
     @proposal_action(
         "提交",
-        "提交草稿(领衔人或录入人);各联名人须已确认。尚未编号的按本次会议的编号规则编号。",
+        "提交草稿(领衔人或录入人)。邀请的每位联名人都须已确认,谢绝的须先移出,否则返回 400,"
+        "message 列出尚未确认和已谢绝的联名人。提出人提交“大会期间”的件,须在会议的提交截止时间"
+        "之前(之后返回 409,message 说明截止时间)。尚未编号的按本次会议的编号规则编号。",
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -930,12 +1084,79 @@ class ProposalViewSet(WorkflowViewSet):
         services.proposal_submit(proposal=proposal, by=request.user)
         return self.respond(proposal.pk)
 
-    @proposal_action("撤回", "在立案审查前撤回已提交的件(领衔人或录入人)。", NoteSerializer)
+    @proposal_action(
+        "撤回",
+        "在立案审查前撤回已提交的件(领衔人或录入人),须写明理由(note),记入办理记录。",
+        WithdrawSerializer,
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         proposal = self.get_object()
-        data = self.read_input(NoteSerializer)
+        data = self.read_input(WithdrawSerializer)
         services.proposal_withdraw(proposal=proposal, note=data["note"], by=request.user)
+        return self.respond(proposal.pk)
+
+    @proposal_action(
+        "修改草稿",
+        "领衔人或录入人修改草稿的标题、正文、主题分类或提出时间,只提交要修改的项。须提交最后"
+        "读取的 version:草稿已在别处保存了更新的版本时返回 409(edit_conflict),修改不保存。"
+        "已提交的件不能修改(409)。提出人修改了标题或正文时,已确认的联名人须重新确认"
+        "(办理记录中记一条“联名待重新确认”,并通知他们)。",
+        DraftUpdateSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        proposal = self.get_object()
+        changes = dict(self.read_input(DraftUpdateSerializer))
+        services.proposal_update_draft(
+            proposal=proposal, expected_version=changes.pop("version"), by=request.user, **changes
+        )
+        return self.respond(proposal.pk)
+
+    @proposal_action(
+        "邀请联名",
+        "领衔人或录入人邀请联名人(按提出人编号 co_signers,或按姓名 names),排在已有联名人之后;"
+        "须为同届在任的代表或委员(建议为人大代表,提案为政协委员),每人一次。提出人邀请的,"
+        "联名人收到通知,在本人的工作台确认或谢绝;委员会工作人员据书面签名增加的,视为已确认。"
+        "仅草稿可邀请(否则 409)。",
+        CosignInviteSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="invite-cosigners")
+    def invite_cosigners(self, request, pk=None):
+        proposal = self.get_object()
+        data = self.read_input(CosignInviteSerializer)
+        invited = list(data["co_signers"])
+        if data["names"]:
+            try:
+                invited += ProposerNames.for_proposers(proposal.session.body).resolve(data["names"])
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"names": error.messages}) from error
+        services.cosign_invite(proposal=proposal, proposers=invited, by=request.user)
+        return self.respond(proposal.pk)
+
+    @proposal_action(
+        "移出联名人",
+        "领衔人或录入人把一位联名人(如已谢绝的)移出草稿的联名人,其后的联名人顺序前移。"
+        "记入办理记录。仅草稿可移出(否则 409)。",
+        CosignRemoveSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="remove-cosigner")
+    def remove_cosigner(self, request, pk=None):
+        proposal = self.get_object()
+        data = self.read_input(CosignRemoveSerializer)
+        services.cosign_remove(proposal=proposal, proposer=data["proposer"], by=request.user)
+        return self.respond(proposal.pk)
+
+    @proposal_action(
+        "谢绝联名",
+        "联名人本人谢绝联名草稿,可写明理由(reason);已确认的在提交前也可谢绝。领衔人收到通知,"
+        "须将其移出联名人后才能提交;谢绝后仍可改为确认联名。仅草稿可谢绝(否则 409)。",
+        DeclineCosignSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="decline-cosign")
+    def decline_cosign(self, request, pk=None):
+        proposal = self.get_object()
+        data = self.read_input(DeclineCosignSerializer)
+        services.cosign_decline(proposal=proposal, reason=data["reason"], by=request.user)
         return self.respond(proposal.pk)
 
     @proposal_action(

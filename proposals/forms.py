@@ -1,16 +1,20 @@
 """Forms of the staff and proposer pages. They check the shape of what was typed;
 the rules are the services'."""
 
+from __future__ import annotations
+
 import re
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from agencies.models import Agency
+from agencies.models import Agency, Body
 from portal.forms import PortalForm
 
+from .errors import InvalidInput
 from .models import Proposal, Proposer, Session, Topic
+from .services.filing import BODY_MAX_CHARS, REASON_MAX_CHARS, TITLE_MAX_CHARS, check_length
 
 NAME_SEPARATORS = re.compile(r"[、,,;;\s]+")
 
@@ -36,16 +40,28 @@ class MultipleFileField(forms.FileField):
 class ProposerNames:
     """Turns names typed by staff into proposers of one body, or says which are unknown."""
 
-    def __init__(self, body: str):
-        self.body = body
+    UNKNOWN = "提出人名册中没有:{names}。请先在名册中登记。"
 
-    def resolve(self, names: list[str], field: str) -> list[Proposer]:
+    def __init__(self, body: str, *, unknown: str = UNKNOWN):
+        self.body = body
+        self.unknown = unknown
+
+    @classmethod
+    def for_proposers(cls, body: str) -> ProposerNames:
+        """Names typed by a proposer inviting co-signers: only the serving members of the body."""
+        member = f"{Body(body).label}{Body(body).member_title}"
+        return cls(
+            body,
+            unknown=f"{member}名册中没有:{{names}}。联名人须为本届会议的{member},请核对姓名。",
+        )
+
+    def resolve(self, names: list[str], field: str = "") -> list[Proposer]:
         found: dict[str, list[Proposer]] = {}
         for proposer in Proposer.objects.filter(body=self.body, name__in=names, is_active=True):
             found.setdefault(proposer.name, []).append(proposer)
         unknown = [n for n in names if n not in found]
         if unknown:
-            raise ValidationError(f"提出人名册中没有:{'、'.join(unknown)}。请先在名册中登记。")
+            raise ValidationError(self.unknown.format(names="、".join(unknown)))
         ambiguous = [n for n in names if len(found[n]) > 1]
         if ambiguous:
             raise ValidationError(
@@ -260,3 +276,117 @@ class ImportConfirmForm(PortalForm):
         required=False,
         help_text="有问题的行不导入,可修改后另行上传。不勾选时,只要有一行有问题就不导入任何内容。",
     )
+
+
+def _within(value: str, limit: int, what: str, field: str) -> str:
+    """The service's length rule on a form field, with its message."""
+    try:
+        return check_length(value, limit=limit, field=field, what=what)
+    except InvalidInput as error:
+        raise ValidationError(error.message) from error
+
+
+class DraftForm(PortalForm):
+    """A proposer's draft. No ``maxlength`` on the text fields: a browser would cut a long
+    paste silently, so the length is checked on saving and said, with the text kept."""
+
+    title = forms.CharField(label="标题", help_text=f"一事一议,不超过{TITLE_MAX_CHARS}字。")
+    filed_during = forms.ChoiceField(
+        label="提出时间", choices=Proposal.FiledDuring.choices, initial=Proposal.FiledDuring.SESSION
+    )
+    topic = forms.ModelChoiceField(
+        label="主题分类",
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        empty_label="(暂不分类)",
+    )
+    body = forms.CharField(
+        label="正文",
+        widget=forms.Textarea(attrs={"rows": 16}),
+        required=False,
+        help_text=f"写明情况、问题和具体建议,可分条列出;不超过{BODY_MAX_CHARS}字。",
+    )
+    attachments = MultipleFileField(
+        label="附件",
+        required=False,
+        help_text="可选多个文件:PDF、Word(.doc/.docx)、JPG 或 PNG。",
+    )
+
+    def clean_title(self):
+        return _within(self.cleaned_data["title"], TITLE_MAX_CHARS, "标题", "title")
+
+    def clean_body(self):
+        return _within(self.cleaned_data["body"], BODY_MAX_CHARS, "正文", "body")
+
+
+class NewDraftForm(DraftForm):
+    """A new draft: its session (of the proposer's body) and the co-signers to invite."""
+
+    session = forms.ModelChoiceField(
+        label="会议", queryset=Session.objects.none(), empty_label=None
+    )
+    co_signers = forms.CharField(
+        label="邀请联名人",
+        required=False,
+        help_text="可不填。填写同届代表或委员的姓名,多人用顿号或逗号分隔;他们确认联名后才能提交。",
+        widget=forms.TextInput(attrs={"list": "proposer-names", "autocomplete": "off"}),
+    )
+
+    field_order = ["session", "title", "filed_during", "topic", "body", "co_signers"]
+
+    def __init__(self, *args, body: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body_kind = body
+        self.fields["session"].queryset = Session.objects.filter(body=body)
+
+    def clean_co_signers(self):
+        names = split_names(self.cleaned_data["co_signers"])
+        return ProposerNames.for_proposers(self.body_kind).resolve(names)
+
+
+class EditDraftForm(DraftForm):
+    """Changes to a draft, saved against the version the proposer opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class InviteForm(PortalForm):
+    names = forms.CharField(
+        label="邀请联名人",
+        help_text="填写同届代表或委员的姓名,多人用顿号或逗号分隔,如:何珊珊、郭锦。",
+        widget=forms.TextInput(attrs={"list": "proposer-names", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, body: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body_kind = body
+
+    def clean_names(self):
+        names = split_names(self.cleaned_data["names"])
+        if not names:
+            raise ValidationError("请填写要邀请的联名人。")
+        return ProposerNames.for_proposers(self.body_kind).resolve(names)
+
+
+class DeclineForm(PortalForm):
+    reason = forms.CharField(
+        label="谢绝理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="可不填;填写的理由领衔人会看到。",
+    )
+
+    def clean_reason(self):
+        return _within(self.cleaned_data["reason"], REASON_MAX_CHARS, "谢绝理由", "reason")
+
+
+class WithdrawForm(PortalForm):
+    note = forms.CharField(
+        label="撤回理由",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="撤回后不再审查办理;理由记入办理过程。",
+        error_messages={"required": "请填写撤回理由。"},
+    )
+
+    def clean_note(self):
+        return _within(self.cleaned_data["note"], REASON_MAX_CHARS, "撤回理由", "note")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -52,6 +53,15 @@ class Session(models.Model):
         ),
     )
     next_serial = models.PositiveIntegerField("下一序号", default=1)
+    filing_closes_at = models.DateTimeField(
+        "大会期间提交截止时间",
+        null=True,
+        blank=True,
+        help_text=(
+            "提出人在网上提交“大会期间”建议提案的截止时间;此后提出的须选“闭会期间”。"
+            "留空则不设截止;委员会工作人员据纸质件录入的不受此限。"
+        ),
+    )
 
     class Meta:
         verbose_name = "会议"
@@ -90,6 +100,10 @@ class Session(models.Model):
     def format_number(self, serial: int) -> str:
         year = self.opens_on.year if self.opens_on else clock.today().year
         return self.number_pattern.format(n=serial, year=year)
+
+    def filing_closed(self) -> bool:
+        """Whether the deadline for filing online during the session has passed."""
+        return self.filing_closes_at is not None and clock.now() > self.filing_closes_at
 
 
 class Topic(models.Model):
@@ -311,6 +325,9 @@ class Proposal(FSMModelMixin, models.Model):
     created_at = models.DateTimeField("创建时间", default=clock.now, editable=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    version = models.PositiveIntegerField(
+        "版本", default=1, help_text="草稿每保存一次加 1:保存时据此发现他人在别处的修改。"
+    )
 
     objects = ProposalQuerySet.as_manager()
 
@@ -408,7 +425,16 @@ class Proposal(FSMModelMixin, models.Model):
 
 
 class CoSigner(models.Model):
-    """A co-signer of a proposal (联名人), in the order they signed."""
+    """A co-signer of a proposal (联名人), in the order they signed.
+
+    Invited while the item is a draft, a co-signer confirms or declines; an item is
+    submitted only once every co-signer listed has confirmed.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        DECLINED = "declined", "已谢绝"
 
     proposal = models.ForeignKey(
         Proposal, verbose_name="建议提案", on_delete=models.CASCADE, related_name="cosignatures"
@@ -417,7 +443,10 @@ class CoSigner(models.Model):
         Proposer, verbose_name="联名人", on_delete=models.PROTECT, related_name="cosignatures"
     )
     position = models.PositiveSmallIntegerField("顺序")
+    invited_at = models.DateTimeField("邀请时间", null=True, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    declined_at = models.DateTimeField("谢绝时间", null=True, blank=True)
+    decline_reason = models.TextField("谢绝理由", blank=True)
 
     class Meta:
         verbose_name = "联名人"
@@ -426,10 +455,30 @@ class CoSigner(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "proposer"], name="cosign_once"),
             models.UniqueConstraint(fields=["proposal", "position"], name="cosign_position"),
+            models.CheckConstraint(
+                condition=Q(confirmed_at=None) | Q(declined_at=None),
+                name="cosign_confirmed_or_declined",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.proposer)
+
+    @property
+    def state(self) -> CoSigner.State:
+        if self.confirmed_at is not None:
+            return self.State.CONFIRMED
+        if self.declined_at is not None:
+            return self.State.DECLINED
+        return self.State.PENDING
+
+    def get_state_display(self) -> str:
+        return self.state.label
+
+    @property
+    def state_at(self):
+        """When the co-signer confirmed or declined, or was invited while it is pending."""
+        return self.confirmed_at or self.declined_at or self.invited_at
 
 
 def attachment_path(instance, filename: str) -> str:
@@ -621,6 +670,10 @@ class Verb(models.TextChoices):
     ATTACHED = "attached", "上传附件"
     SUBMITTED = "submitted", "提交"
     COSIGN_CONFIRMED = "cosign_confirmed", "确认联名"
+    COSIGN_INVITED = "cosign_invited", "邀请联名"
+    COSIGN_DECLINED = "cosign_declined", "谢绝联名"
+    COSIGN_REMOVED = "cosign_removed", "移出联名人"
+    COSIGN_RESET = "cosign_reset", "联名待重新确认"
     WITHDRAWN = "withdrawn", "撤回"
     ACCEPTED = "accepted", "立案"
     MERGED = "merged", "并案"
@@ -651,6 +704,8 @@ class Verb(models.TextChoices):
     EXTENSION_REFUSED = "extension_refused", "不同意延期"
     DEADLINE_RECOMPUTED = "deadline_recomputed", "期限重算"
     CLOSED = "closed", "办结"
+    MARKED_REPEAT = "marked_repeat", "标记重复提出"
+    UNMARKED_REPEAT = "unmarked_repeat", "取消重复提出标记"
 
 
 class EventManager(models.Manager.from_queryset(ImmutableQuerySet)):
@@ -807,3 +862,124 @@ class ImportJob(models.Model):
         if self.status == self.Status.FAILED:
             return f"导入中断:已处理 {self.done} / {self.total} 行,{summary}。"
         return f"导入完成:{summary}。"
+
+
+class ProposalSearch(models.Model):
+    """The words of one item, for finding similar earlier items (往年相似建议提案).
+
+    Written by ``proposals.similarity.index`` when an item is filed or its draft edited.
+    ``title_words`` and ``body_words`` are the item's distinct jieba words, each padded by
+    spaces (`` 养老 社区 ``) so that a word is found whole. On PostgreSQL ``document`` holds
+    all of them and ``title_document`` the title's, as tsvectors under GIN indexes that the
+    migration creates there only; on SQLite both stay empty and the words are matched as text.
+    """
+
+    proposal = models.OneToOneField(
+        Proposal,
+        verbose_name="建议提案",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+    )
+    title_words = models.TextField("标题词语", blank=True)
+    body_words = models.TextField("正文词语", blank=True)
+    document = SearchVectorField("检索向量", null=True, blank=True)
+    title_document = SearchVectorField("标题检索向量", null=True, blank=True)
+    indexed_at = models.DateTimeField("索引时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "相似件索引"
+        verbose_name_plural = "相似件索引"
+
+    def __str__(self) -> str:
+        return f"相似件索引:{self.proposal_id}"
+
+    @property
+    def words(self) -> set[str]:
+        return set(self.title_words.split()) | set(self.body_words.split())
+
+
+class ProposalTerm(models.Model):
+    """How many items use a word (document frequency): a word most items use (建议, 关于,
+    加强) says little about what an item is about, so a similarity lookup leaves it out.
+
+    Kept by ``proposals.similarity.index`` as items are indexed, and recounted by
+    ``manage.py rebuild_similar_index``.
+    """
+
+    word = models.CharField("词语", max_length=40, primary_key=True)
+    documents = models.IntegerField("使用该词的件数", default=0)
+
+    class Meta:
+        verbose_name = "词语件数"
+        verbose_name_plural = "词语件数"
+
+    def __str__(self) -> str:
+        return f"{self.word}:{self.documents}"
+
+
+class RepeatLinkQuerySet(KeptQuerySet):
+    def active(self) -> RepeatLinkQuerySet:
+        return self.filter(unmarked_at__isnull=True)
+
+
+class RepeatLink(KeptRecord):
+    """Committee staff's finding that an item repeats an earlier one (年年提), kept on both.
+
+    Written by ``proposals.services.proposal_mark_repeat``; unmarking keeps the row with
+    who unmarked it and why (``proposal_unmark_repeat``), so the history stays.
+    """
+
+    delete_refused = "重复提出的标记不能删除,请取消标记并说明理由。"
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name="本件",
+        on_delete=models.PROTECT,
+        related_name="repeat_links",
+    )
+    earlier = models.ForeignKey(
+        Proposal,
+        verbose_name="此前提出的件",
+        on_delete=models.PROTECT,
+        related_name="repeated_by_links",
+    )
+    note = models.TextField("说明", blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="标记人", on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField("标记时间", default=clock.now)
+    unmarked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="取消人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unmarked_at = models.DateTimeField("取消时间", null=True, blank=True)
+    unmark_reason = models.TextField("取消理由", blank=True)
+
+    objects = RepeatLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "重复提出"
+        verbose_name_plural = "重复提出"
+        ordering = ["marked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "earlier"],
+                condition=Q(unmarked_at__isnull=True),
+                name="one_active_repeat_link",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposal=models.F("earlier")), name="repeat_link_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} 重复 {self.earlier}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.unmarked_at is None

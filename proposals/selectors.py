@@ -158,8 +158,11 @@ def proposal_page(proposal: Proposal, user) -> dict:
             proposal_actions.add("close")
     if can(user, "proposals.submit_proposal", proposal) and can_proceed(proposal.submit):
         proposal_actions.add("submit")
+    if can(user, "proposals.withdraw_proposal", proposal) and can_proceed(proposal.withdraw):
+        proposal_actions.add("withdraw")
 
     rating = _proposer_rating_actions(user, roles, proposal, letters, assignments)
+    rating["to_record_paper"] = _paper_ratings_to_record(is_staff, proposal, letters)
     co_views = [v for v in views if v.assignment.mode == Assignment.Mode.CO]
     replying_mine = any(v.mine and v.assignment.owes_reply for v in views)
     return {
@@ -184,8 +187,41 @@ def proposal_page(proposal: Proposal, user) -> dict:
         )
         else [],
         **rating,
+        "filing": filing_panel(proposal, user),
         "today": today,
     }
+
+
+def filing_panel(proposal: Proposal, user) -> dict | None:
+    """A draft's co-signers, each with where they stand, what still keeps it from being
+    submitted, and what ``user`` may do about it; None once the item is submitted."""
+    from .services.filing import COSIGN_RULE, cosign_blockers, filing_deadline_passed
+
+    if proposal.status != Proposal.Status.DRAFT:
+        return None
+    cosigners = list(proposal.cosignatures.select_related("proposer__user"))
+    proposer_id = roles_of(user).proposer_id
+    mine = next((c for c in cosigners if c.proposer_id == proposer_id), None)
+    return {
+        "cosigners": cosigners,
+        "mine": mine,
+        "can_edit": can(user, "proposals.edit_draft", proposal),
+        "blockers": cosign_blockers(cosigners),
+        "rule": COSIGN_RULE,
+        "late": filing_deadline_passed(proposal, user),
+        "closes_at": proposal.session.filing_closes_at,
+    }
+
+
+def _paper_ratings_to_record(is_staff: bool, proposal: Proposal, letters) -> set[int]:
+    """The sent letters for which committee staff of the item's body (``is_staff``, as
+    ``responses.record_paper_rating`` asks) may still enter a rating from a paper form:
+    those some proposer has not rated yet."""
+    sent = [letter for letter in letters if letter.status == letter.Status.SENT]
+    if not is_staff or not sent:
+        return set()
+    people = {p.pk for p in proposal.proposers_with_merged()}
+    return {letter.pk for letter in sent if people - {f.proposer_id for f in letter.feedback.all()}}
 
 
 def _proposer_rating_actions(user, roles, proposal, letters, assignments) -> dict:

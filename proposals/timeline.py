@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import rules
 from django.db.models import QuerySet
@@ -23,7 +23,14 @@ MODES = dict(Assignment.Mode.choices)
 RATINGS = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
 
 PROPOSER_VERBS = {
+    Verb.CREATED,
+    Verb.COSIGN_INVITED,
+    Verb.COSIGN_CONFIRMED,
+    Verb.COSIGN_DECLINED,
+    Verb.COSIGN_REMOVED,
+    Verb.COSIGN_RESET,
     Verb.SUBMITTED,
+    Verb.WITHDRAWN,
     Verb.ACCEPTED,
     Verb.MERGED,
     Verb.REJECTED,
@@ -101,13 +108,31 @@ def describe(event: Event, proposal: Proposal) -> str:
     if verb == Verb.RATED:
         rating = RATINGS.get(data.get("rating"), "")
         who = data.get("proposer_name", "提出人")
-        return f"{who}对{agency}的答复评价为“{rating}”"
+        text = f"{who}对{agency}的答复评价为“{rating}”"
+        if data.get("channel") == "paper":
+            text += "(书面征询意见表"
+            if data.get("paper_dated_on"):
+                text += f",{chinese_date(date.fromisoformat(data['paper_dated_on']))}"
+            if data.get("entered_by_name"):
+                text += f";{data['entered_by_name']}代为录入"
+            text += ")"
+        return text
     if verb == Verb.REPLY_PUBLISHED:
         return f"{agency}的答复已公开,索引号{data.get('index_number', '')}"
     if verb == Verb.REPLY_WITHDRAWN:
         return f"{agency}的答复已撤回公开,索引号{data.get('index_number', '')}不再使用"
     if verb == Verb.COSIGN_CONFIRMED:
-        return f"{event.note}确认联名"
+        return f"{event.note}确认联名" + ("(书面)" if data.get("channel") == "paper" else "")
+    if verb == Verb.COSIGN_INVITED:
+        if data.get("channel") == "paper":
+            return f"增加联名人{event.note}(书面签名)"
+        return f"邀请{event.note}联名"
+    if verb == Verb.COSIGN_DECLINED:
+        return f"{data.get('proposer_name', '联名人')}谢绝联名"
+    if verb == Verb.COSIGN_REMOVED:
+        return f"{event.note}移出联名人"
+    if verb in (Verb.MARKED_REPEAT, Verb.UNMARKED_REPEAT):
+        return _repeat(verb, data)
     if verb in (Verb.CLOSED, Verb.ALL_REPLIED, Verb.SUBMITTED, Verb.CREATED, Verb.WITHDRAWN):
         return event.get_verb_display()
     if verb in (Verb.MARKED_KEY, Verb.UNMARKED_KEY, Verb.DEADLINE_RECOMPUTED):
@@ -115,10 +140,36 @@ def describe(event: Event, proposal: Proposal) -> str:
     return f"{agency}{event.get_verb_display()}" if agency else event.get_verb_display()
 
 
+def _repeat(verb: Verb, data: dict) -> str:
+    """A repeat mark, naming the other item by session and number only (its title is for
+    those who may open it, on the item's page)."""
+    if "earlier_name" in data:
+        text = f"本件重复提出{data['earlier_name']}"
+    else:
+        text = f"{data.get('later_name', '')}重复提出本件"
+    return f"标记{text}" if verb == Verb.MARKED_REPEAT else f"取消“{text}”的标记"
+
+
+# The notes proposers read on their timeline: the reasons given to them or by them.
+PROPOSER_NOTES = {
+    Verb.REJECTED,
+    Verb.RATED,
+    Verb.REHANDLING,
+    Verb.WITHDRAWN,
+    Verb.COSIGN_DECLINED,
+    Verb.COSIGN_RESET,
+}
+
+
 def _note(event: Event, for_proposer: bool, reader) -> str:
-    if event.verb in (Verb.CONTACT_LOGGED, Verb.COSIGN_CONFIRMED):
-        return ""
-    if for_proposer and event.verb not in (Verb.REJECTED, Verb.RATED, Verb.REHANDLING):
+    if event.verb in (
+        Verb.CONTACT_LOGGED,
+        Verb.COSIGN_CONFIRMED,
+        Verb.COSIGN_INVITED,
+        Verb.COSIGN_REMOVED,
+    ):
+        return ""  # the sentence already names them
+    if for_proposer and event.verb not in PROPOSER_NOTES:
         return ""
     if (
         event.verb == Verb.EXTENSION_REQUESTED

@@ -100,6 +100,7 @@ class FeedbackAdmin(NoDeleteAdmin):
         "channel",
         "entered_by",
         "rated_at",
+        "paper_dated_on",
     )
     list_select_related = ("reply__assignment__agency", "reply__assignment__proposal", "proposer")
 

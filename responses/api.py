@@ -288,6 +288,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
             "comment",
             "channel",
             "rated_at",
+            "paper_dated_on",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -296,7 +297,10 @@ class FeedbackSerializer(serializers.ModelSerializer):
             "rating": {"help_text": "评价:satisfied 满意,basically 基本满意,dissatisfied 不满意。"},
             "comment": {"help_text": "意见。"},
             "channel": {"help_text": "方式:online 网上评价,paper 书面征询意见表(工作人员录入)。"},
-            "rated_at": {"help_text": "评价时间。"},
+            "rated_at": {"help_text": "评价时间(书面评价为录入时间)。"},
+            "paper_dated_on": {
+                "help_text": "书面征询意见表上的日期;网上评价为 null。",
+            },
         }
 
 
@@ -456,6 +460,13 @@ class RatingSerializer(serializers.Serializer):
             "does_not_exist": "没有编号为 {pk_value} 的提出人。",
             "incorrect_type": "提出人编号应为整数。",
         },
+    )
+    paper_dated_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="录入书面征询意见表时,意见表上的日期(不晚于今天、不早于答复日期);"
+        "不填为录入当天。网上评价不填。",
+        error_messages={"invalid": "日期格式应为 2026-11-20。"},
     )
 
 
@@ -797,8 +808,9 @@ class AssignmentRateView(APIView):
         summary="评价答复",
         description="提出人(领衔人、联名人或并案的提出人)各自评价该交办最近一次已送达的答复:"
         "满意、基本满意或不满意(不满意须写明原因),每人每份答复评价一次(同网页“评价这份答复”)。"
-        "评价只能由提出人本人作出,承办单位不能代评;委员会工作人员可填写 proposer 录入书面"
-        "征询意见表。所有答复都已评价后该件办结。记入办理记录。"
+        "评价只能由提出人本人作出,承办单位不能代评;委员会工作人员可填写 proposer(和意见表上的"
+        "日期 paper_dated_on)录入书面征询意见表,办理记录中注明由其代为录入;同一提出人已评价的"
+        "返回 400。所有答复都已评价后该件办结。记入办理记录。"
         f"尚无已送达的答复返回 409。{NOT_VISIBLE}{REFUSALS}",
         request=RatingSerializer,
         responses={201: FeedbackSerializer, **ACTION_REFUSALS},

@@ -2,6 +2,7 @@ from django import forms
 
 from deadlines.forms import DateInput
 from portal.forms import PortalForm
+from proposals.models import Proposer
 
 from .models import ContactLog, Feedback, ReplyLetter, ResultCategory
 
@@ -69,6 +70,33 @@ class FeedbackForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="评价为不满意时请写明原因,承办单位将据此重新办理。",
     )
+
+
+class PaperRatingForm(PortalForm):
+    """A rating a proposer returned on the paper form (书面征询意见表), entered by staff."""
+
+    proposer = forms.ModelChoiceField(
+        label="评价人", queryset=Proposer.objects.none(), empty_label="请选择"
+    )
+    rating = forms.ChoiceField(
+        label="评价", choices=Feedback.Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label="意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="照录意见表上的意见;评价为不满意时必填。",
+    )
+    paper_dated_on = forms.DateField(
+        label="意见表日期",
+        widget=DateInput(),
+        help_text="提出人在意见表上填写的日期。",
+        error_messages={"invalid": "请填写有效日期,如 2026-11-20。"},
+    )
+
+    def __init__(self, *args, proposers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposer"].queryset = proposers
 
 
 class RehandleForm(PortalForm):

@@ -440,6 +440,12 @@ class Feedback(KeptRecord):
         settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
     )
     rated_at = models.DateTimeField("评价时间", default=clock.now)
+    paper_dated_on = models.DateField(
+        "征询意见表日期",
+        null=True,
+        blank=True,
+        help_text="书面征询意见表上提出人填写的日期;网上评价没有。",
+    )
 
     class Meta:
         verbose_name = "评价"

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/return/", views.letter_return, name="return"),
     path("<int:pk>/send/", views.letter_send, name="send"),
     path("<int:pk>/rate/", views.rate, name="rate"),
+    path("<int:pk>/paper-rating/", views.paper_rating, name="paper_rating"),
 ]

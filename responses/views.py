@@ -13,13 +13,23 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from portal import clock
 from portal.forms import apply_workflow_error
 from proposals.errors import EditConflict, WorkflowError
+from proposals.models import Proposer
 from proposals.selectors import can
 from proposals.views.common import attempt, detail, visible_assignment
 
 from . import history, services
-from .forms import ContactForm, FeedbackForm, LetterForm, OpinionForm, RehandleForm, ReturnForm
+from .forms import (
+    ContactForm,
+    FeedbackForm,
+    LetterForm,
+    OpinionForm,
+    PaperRatingForm,
+    RehandleForm,
+    ReturnForm,
+)
 from .models import ReplyLetter
 
 
@@ -101,7 +111,7 @@ def letter_new(request, pk: int):
         form,
         lambda d: services.reply_draft(
             assignment=assignment,
-            body=d["body"],
+            body=_quoted(request, d["body"]),
             result_category=d["result_category"],
             disclosure=d["disclosure"],
             nondisclosure_reason=d["nondisclosure_reason"],
@@ -117,6 +127,29 @@ def letter_new(request, pk: int):
             "opinions": _opinions_beside(assignment),
         },
     )
+
+
+def _quoted(request, body: str) -> str:
+    """``body`` with the earlier reply's paragraph the clerk chose to quote (引用此段 on a page
+    without its script: ``quote`` names the reply and the paragraph) added at its end.
+
+    The paragraph is read from the reply itself, as the clerk may read it, never from what
+    the browser sent; the letter's service cleans the body as it cleans every save.
+    """
+    from proposals.errors import InvalidInput
+    from proposals.similarity import quoted_paragraph
+
+    from .richtext import from_plain, looks_like_html
+
+    choice = request.POST.get("quote", "")
+    if not choice:
+        return body
+    ref, _, number = choice.partition(":")
+    paragraph = quoted_paragraph(request.user, ref, int(number) if number.isdigit() else -1)
+    if paragraph is None:
+        raise InvalidInput("所引用的段落不存在或您无权查看,正文未作修改。", field="body")
+    body = body or ""
+    return (body if looks_like_html(body) else from_plain(body)) + from_plain(paragraph)
 
 
 def _opinions_beside(assignment):
@@ -159,11 +192,13 @@ def letter_edit(request, pk: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        body = d["body"]
         try:
+            body = _quoted(request, body)
             letter = services.reply_update(
                 letter=letter,
                 expected_version=d["version"],
-                body=d["body"],
+                body=body,
                 result_category=d["result_category"],
                 disclosure=d["disclosure"],
                 nondisclosure_reason=d["nondisclosure_reason"],
@@ -178,10 +213,12 @@ def letter_edit(request, pk: int):
             # the version they have now seen.
             form.data = form.data.copy()
             form.data["version"] = letter.version
+            form.data["body"] = body  # with the paragraph the clerk quoted, if any
         except WorkflowError as error:
             apply_workflow_error(form, error)
         else:
-            messages.success(request, f"已保存(第{letter.version}版)。")
+            quoted = "已把所选段落引用到正文末尾," if request.POST.get("quote") else ""
+            messages.success(request, f"{quoted}已保存(第{letter.version}版)。")
             if "submit" in request.POST:
                 attempt(
                     request,
@@ -335,6 +372,43 @@ def rate(request, pk: int):
         lambda _: detail(letter.assignment.proposal_id),
         "responses/rate.html",
         {"letter": letter, "proposal": letter.assignment.proposal},
+    )
+
+
+@login_required
+def paper_rating(request, pk: int):
+    """Committee staff enter a rating a proposer gave on the paper form (书面征询意见表)."""
+    letter = _visible_letter(request, pk)
+    if not can(request.user, "responses.record_paper_rating", letter):
+        raise PermissionDenied
+    proposal = letter.assignment.proposal
+    # Every proposer of the item is offered, so that one already rated is refused by the
+    # service with what they gave and when, rather than as a choice not on the list.
+    signers = Proposer.objects.filter(pk__in=[p.pk for p in proposal.proposers_with_merged()])
+    rated = list(letter.feedback.select_related("proposer").order_by("rated_at"))
+    form = PaperRatingForm(
+        request.POST or None, proposers=signers, initial={"paper_dated_on": clock.today()}
+    )
+    return _form_step(
+        request,
+        form,
+        lambda d: services.feedback_submit(
+            letter=letter,
+            proposer=d["proposer"],
+            rating=d["rating"],
+            comment=d["comment"],
+            paper_dated_on=d["paper_dated_on"],
+            by=request.user,
+        ),
+        "书面评价已录入,办理过程中注明由您代为录入。",
+        lambda _: detail(proposal.pk),
+        "responses/paper_rating.html",
+        {
+            "letter": letter,
+            "proposal": proposal,
+            "rated": rated,
+            "everyone_rated": len(rated) >= signers.count(),
+        },
     )
 
 

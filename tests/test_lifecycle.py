@@ -107,6 +107,7 @@ def test_whole_lifecycle_with_adjustment_return_and_rehandling(world):
 
     assert verbs(proposal) == [
         Verb.CREATED,
+        Verb.COSIGN_INVITED,
         Verb.COSIGN_CONFIRMED,
         Verb.SUBMITTED,
         Verb.ACCEPTED,

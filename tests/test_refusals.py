@@ -128,7 +128,7 @@ CASES = [
      lambda w, c: ps.proposal_merge(proposal=c.proposal, into=c.proposal, by=w.staff)),
     ("submitted", "assign before acceptance", TransitionNotAllowed,
      lambda w, c: ps.proposal_assign(proposal=c.proposal, lead=w.lead_agency, by=w.staff)),
-    ("submitted", "edit after submission", InvalidInput,
+    ("submitted", "edit after submission", TransitionNotAllowed,
      lambda w, c: ps.proposal_update_draft(proposal=c.proposal, title="改", by=w.lead_proposer_user)),
     ("submitted", "another proposer withdraws it", NotPermitted,
      lambda w, c: ps.proposal_withdraw(proposal=c.proposal, by=w.other_proposer_user)),

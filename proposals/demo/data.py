@@ -404,3 +404,13 @@ DEMO_CASES = [
     DemoCase("hz-npc-14-5", "关于整治电动自行车违规停放充电的建议", "黄丽", "reference",
              lead="", reference=["杭州市应急管理局", "杭州市公安局"]),
 ]  # fmt: skip
+
+# 重复提出: (the later item's title, the earlier item's session and number, staff's note)
+DEMO_REPEATS = [
+    (
+        "关于发展社区嵌入式托育服务的建议",
+        "hz-cppcc-12-2",
+        "607",
+        "均提出在社区就近配置托育服务设施,2023年第607号已答复。",
+    ),
+]

@@ -23,6 +23,7 @@ from disclosure.models import Publication
 from disclosure.services import reply_publish
 from portal import clock
 from proposals import services as ps
+from proposals import similarity
 from proposals.models import Proposal, Proposer, Session, Topic
 from responses import services as rs
 from responses.models import ReplyLetter, ResultCategory
@@ -31,6 +32,7 @@ from .data import (
     AGENCIES,
     DEMO_CASES,
     DEMO_PROPOSERS,
+    DEMO_REPEATS,
     DEMO_USERS,
     SEED_CASES,
     SEED_FILE_ENDS,
@@ -322,7 +324,30 @@ class Loader:
             for case in DEMO_CASES:
                 self.demo_case(case)
             self.published_pages()
+            self.repeats()
+        # Items filed before the similar-items index existed are indexed now; those just
+        # filed were indexed as their filing committed.
+        indexed = similarity.rebuild(missing=True)
+        if indexed:
+            self.summary.count("相似件索引", indexed)
         return self.summary
+
+    def repeats(self) -> None:
+        """An invented item marked as repeating the real 2023 proposal (重复提出)."""
+        from proposals.models import RepeatLink
+
+        for later_title, session, number, note in DEMO_REPEATS:
+            later = Proposal.objects.filter(title=later_title).first()
+            earlier = Proposal.objects.filter(
+                session=self.session_by_key[session], number=number
+            ).first()
+            if later is None or earlier is None:
+                continue
+            if RepeatLink.objects.filter(proposal=later, earlier=earlier).exists():
+                continue
+            staff = self.staff[later.session.body]
+            ps.proposal_mark_repeat(proposal=later, earlier=earlier, note=note, by=staff)
+            self.summary.count("重复提出标记")
 
     def published_pages(self) -> None:
         """The seed letters the portal cannot publish itself (their agencies' organisation

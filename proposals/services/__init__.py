@@ -11,7 +11,11 @@ from .assignment import (
 )
 from .closing import close_if_complete, closing_blockers, proposal_close
 from .filing import (
+    cosign_blockers,
     cosign_confirm,
+    cosign_decline,
+    cosign_invite,
+    cosign_remove,
     proposal_attach,
     proposal_create,
     proposal_submit,
@@ -19,6 +23,7 @@ from .filing import (
     proposal_withdraw,
 )
 from .importing import check_rows, import_confirm, import_run, import_upload
+from .repeats import proposal_mark_repeat, proposal_unmark_repeat
 from .review import proposal_accept, proposal_mark_key, proposal_merge, proposal_reject
 
 __all__ = [
@@ -28,7 +33,11 @@ __all__ = [
     "check_rows",
     "close_if_complete",
     "closing_blockers",
+    "cosign_blockers",
     "cosign_confirm",
+    "cosign_decline",
+    "cosign_invite",
+    "cosign_remove",
     "import_confirm",
     "import_run",
     "import_upload",
@@ -38,9 +47,11 @@ __all__ = [
     "proposal_close",
     "proposal_create",
     "proposal_mark_key",
+    "proposal_mark_repeat",
     "proposal_merge",
     "proposal_reject",
     "proposal_submit",
+    "proposal_unmark_repeat",
     "proposal_update_draft",
     "proposal_withdraw",
 ]

@@ -1,3 +1,12 @@
+from .drafts import (
+    confirm_cosign,
+    cosigners,
+    decline_cosign,
+    draft_edit,
+    draft_new,
+    remove_cosigner,
+    withdraw,
+)
 from .filing import file_proposal, mine
 from .importing import import_job, import_progress, import_start, import_template
 from .item import (
@@ -16,6 +25,7 @@ from .item import (
     sign_for,
     submit,
 )
+from .precedents import mark_repeat, similar, unmark_repeat
 from .staff import board, register, requests, review_queue
 
 __all__ = [
@@ -25,22 +35,32 @@ __all__ = [
     "board",
     "bulk_assign",
     "close",
+    "confirm_cosign",
+    "cosigners",
     "decide_adjustment",
     "decide_extension",
+    "decline_cosign",
+    "draft_edit",
+    "draft_new",
     "file_proposal",
     "import_job",
     "import_progress",
     "import_start",
     "import_template",
     "mark_key",
+    "mark_repeat",
     "merge",
     "mine",
     "proposal_detail",
     "register",
     "reject",
+    "remove_cosigner",
     "request_adjustment",
     "requests",
     "review_queue",
     "sign_for",
+    "similar",
     "submit",
+    "unmark_repeat",
+    "withdraw",
 ]

@@ -7,16 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 
 from accounts.roles import roles_of
+from agencies.models import Body
 from portal.forms import apply_workflow_error
 
 from .. import services
 from ..errors import WorkflowError
 from ..forms import FilingForm
-from ..models import Event, Proposal, Proposer
+from ..models import CoSigner, Event, Proposal, Proposer
 from ..timeline import PROPOSER_VERBS, describe
 from .common import staff_bodies
 
@@ -60,10 +61,18 @@ def file_proposal(request):
 
 @login_required
 def mine(request):
-    """A proposer's items, each with where it stands in plain words."""
+    """A proposer's items, each with where it stands in plain words, and the drafts others
+    invited them to co-sign (邀请我联名的), to confirm or decline."""
     proposer_id = roles_of(request.user).proposer_id
     if proposer_id is None:
         raise PermissionDenied
+    proposer = Proposer.objects.only("body").get(pk=proposer_id)
+    invitations = Paginator(
+        CoSigner.objects.filter(proposer_id=proposer_id, proposal__status=Proposal.Status.DRAFT)
+        .select_related("proposal__session", "proposal__lead_proposer")
+        .order_by(F("invited_at").desc(nulls_last=True), "-id"),
+        10,
+    ).get_page(request.GET.get("invitations"))
     items = (
         Proposal.objects.of_proposer(proposer_id)
         .select_related("session", "lead_proposer")
@@ -83,4 +92,8 @@ def mine(request):
         last = item.public_events[-1] if item.public_events else None
         item.latest = describe(last, item) if last else "尚未提交"
         item.latest_at = last.at if last else item.created_at
-    return render(request, "proposals/mine.html", {"page": page})
+    return render(
+        request,
+        "proposals/mine.html",
+        {"page": page, "invitations": invitations, "noun": Body(proposer.body).item_noun},
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import roles_of
 from deadlines import services as deadlines
@@ -26,12 +29,14 @@ def feedback_submit(
     by,
     comment: str = "",
     proposer: Proposer | None = None,
+    paper_dated_on: datetime.date | None = None,
 ) -> Feedback:
     """Record a proposer's rating of a sent reply and return it.
 
     A proposer rates for themself online. Committee staff may enter the
-    rating a proposer returned on the paper form, naming the proposer; the
-    agency that replied never can.
+    rating a proposer returned on the paper form (书面征询意见表), naming the
+    proposer and the date written on the form (the day it is entered when not
+    given); the timeline shows who entered it. The agency that replied never can.
     """
     letter = locked(letter)
     own_proposer_id = roles_of(by).proposer_id
@@ -42,7 +47,8 @@ def feedback_submit(
         require(by, "responses.record_paper_rating", letter, "代为录入评价")
         proposer_id, channel = proposer.pk, Feedback.Channel.PAPER
     proposal = letter.assignment.proposal
-    if proposer_id not in {p.pk for p in proposal.proposers_with_merged()}:
+    signers = {p.pk: p for p in proposal.proposers_with_merged()}
+    if proposer_id not in signers:
         raise InvalidInput("评价人须为本件的提出人。", field="proposer")
     if letter.status != ReplyLetter.Status.SENT:
         raise TransitionNotAllowed("答复尚未送达,不能评价。")
@@ -51,8 +57,17 @@ def feedback_submit(
     comment = (comment or "").strip()
     if rating == Rating.DISSATISFIED and not comment:
         raise InvalidInput("评价为不满意时,请写明不满意的原因。", field="comment")
-    if Feedback.objects.filter(reply=letter, proposer_id=proposer_id).exists():
-        raise InvalidInput("您已评价过这份答复。", field="rating")
+    paper_dated_on = _paper_date(letter, channel, paper_dated_on)
+    earlier = Feedback.objects.filter(reply=letter, proposer_id=proposer_id).first()
+    if earlier is not None:
+        if channel == Feedback.Channel.ONLINE:
+            raise InvalidInput("您已评价过这份答复。", field="rating")
+        raise InvalidInput(
+            f"{signers[proposer_id].name}已评价过这份答复"
+            f"({earlier.get_channel_display()},{_day(earlier.rated_at)}),"
+            "每位提出人对每份答复只评价一次,不能重复录入。",
+            field="proposer",
+        )
     feedback = Feedback.objects.create(
         reply=letter,
         proposer_id=proposer_id,
@@ -61,23 +76,51 @@ def feedback_submit(
         channel=channel,
         entered_by=by,
         rated_at=clock.now(),
+        paper_dated_on=paper_dated_on,
     )
+    data = {
+        "reply": letter.pk,
+        "rating": rating,
+        "proposer": proposer_id,
+        "proposer_name": feedback.proposer.name,
+        "channel": channel,
+    }
+    if channel == Feedback.Channel.PAPER:
+        data |= {"paper_dated_on": paper_dated_on.isoformat(), "entered_by_name": str(by)}
     record(
         proposal=proposal,
         verb=Verb.RATED,
         by=by,
         assignment=letter.assignment,
         note=comment,
-        data={
-            "reply": letter.pk,
-            "rating": rating,
-            "proposer": proposer_id,
-            "proposer_name": feedback.proposer.name,
-            "channel": channel,
-        },
+        data=data,
     )
     close_if_complete(proposal)
     return feedback
+
+
+def _day(moment: datetime.datetime) -> str:
+    day = timezone.localdate(moment)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _paper_date(letter: ReplyLetter, channel: str, given: datetime.date | None):
+    """The date on the paper form: given, else today; never after today nor before the
+    reply was sent. An online rating has none."""
+    if channel == Feedback.Channel.ONLINE:
+        if given is not None:
+            raise InvalidInput("网上评价没有征询意见表日期。", field="paper_dated_on")
+        return None
+    today = clock.today()
+    day = given or today
+    if day > today:
+        raise InvalidInput("征询意见表日期不能晚于今天。", field="paper_dated_on")
+    sent_on = timezone.localdate(letter.sent_at) if letter.sent_at else None
+    if sent_on is not None and day < sent_on:
+        raise InvalidInput(
+            f"征询意见表日期不能早于答复日期({_day(letter.sent_at)})。", field="paper_dated_on"
+        )
+    return day
 
 
 @transaction.atomic

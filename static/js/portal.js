@@ -102,3 +102,80 @@
   }
   document.querySelectorAll("textarea.letter-editor").forEach(richEditor);
 })();
+
+// 往年相似建议提案: follow the draft as it is typed, and quote an earlier reply's paragraph
+// into the letter being written. Without the script the panel lists what the saved text
+// finds, and 引用此段 saves the paragraph at the end of the letter.
+(function () {
+  "use strict";
+
+  var SENT_CHARACTERS = 2000;
+
+  function follow(panel) {
+    var results = panel.querySelector("[data-similar-results]");
+    var fields = {};
+    ["title", "body", "session", "topic"].forEach(function (name) {
+      var selector = panel.getAttribute("data-similar-" + name);
+      fields[name] = selector ? document.querySelector(selector) : null;
+    });
+    if (!fields.title && !fields.body) { return; }
+    var timer = null;
+    var last = "";
+    function lookup() {
+      var url = new URL(panel.getAttribute("data-similar-url"), window.location.href);
+      var title = fields.title ? fields.title.value.trim() : "";
+      var body = fields.body ? fields.body.value.trim().slice(0, SENT_CHARACTERS) : "";
+      ["session", "topic"].forEach(function (name) {
+        if (fields[name] && fields[name].value) { url.searchParams.set(name, fields[name].value); }
+      });
+      url.searchParams.set("title", title);
+      url.searchParams.set("body", body);
+      if (url.toString() === last || (title + body).length < 4) { return; }
+      last = url.toString();
+      panel.setAttribute("aria-busy", "true");
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html !== null && last === url.toString()) { results.innerHTML = html; }
+        })
+        .catch(function () { /* the list stays as it was */ })
+        .finally(function () { panel.removeAttribute("aria-busy"); });
+    }
+    function later() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(lookup, 800);
+    }
+    [fields.title, fields.body, fields.session, fields.topic].forEach(function (field) {
+      if (field) { field.addEventListener("input", later); field.addEventListener("change", later); }
+    });
+  }
+  document.querySelectorAll("[data-similar-url]").forEach(follow);
+
+  // 引用此段: into the editor where the cursor is (else at the end), not saved until the
+  // clerk saves; the server cleans it as it cleans everything the editor sends.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-quote]") : null;
+    if (!button) { return; }
+    var form = document.getElementById(button.getAttribute("form"));
+    var editor = form && form.querySelector(".editor[contenteditable]");
+    var source = button.parentNode.querySelector(".quote-text");
+    if (!editor || !source) { return; }  // no rich editor: the form saves the quote itself
+    event.preventDefault();
+    var paragraph = document.createElement("p");
+    paragraph.textContent = source.textContent;
+    var selection = window.getSelection();
+    var block = null;
+    if (selection.rangeCount && editor.contains(selection.anchorNode)) {
+      block = selection.anchorNode.nodeType === 1 ? selection.anchorNode : selection.anchorNode.parentNode;
+      while (block && block.parentNode !== editor) { block = block.parentNode; }
+    }
+    if (block && block.parentNode === editor) {
+      editor.insertBefore(paragraph, block.nextSibling);
+    } else {
+      editor.appendChild(paragraph);
+    }
+    paragraph.scrollIntoView({ block: "nearest" });
+    button.textContent = "已引用";
+    window.setTimeout(function () { button.textContent = "引用此段"; }, 2000);
+  });
+})();

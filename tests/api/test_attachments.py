@@ -168,7 +168,7 @@ def test_too_many_files_at_once_is_a_400(world, client, settings):
 
 def test_a_finished_item_takes_no_file(world, client):
     proposal = wf.submitted(world)
-    ps.proposal_withdraw(proposal=proposal, by=world.lead_proposer_user)
+    ps.proposal_withdraw(proposal=proposal, note="另行提出。", by=world.lead_proposer_user)
     client.force_login(world.staff)
     error = refused(upload(client, proposal.pk), 409, "transition_not_allowed")
     assert "已撤回" in error["message"]

@@ -280,6 +280,7 @@ def test_the_whole_lifecycle_through_the_api_alone(world, django_capture_on_comm
     }
     assert steps == [
         (Verb.CREATED, by["proposer"]),
+        (Verb.COSIGN_INVITED, by["proposer"]),
         (Verb.COSIGN_CONFIRMED, by["cosigner"]),
         (Verb.SUBMITTED, by["proposer"]),
         (Verb.ACCEPTED, by["staff"]),
@@ -312,9 +313,13 @@ def test_the_whole_lifecycle_through_the_api_alone(world, django_capture_on_comm
     assert by_name(entries, "verb", Verb.ASSIGNED)["note"] == "请认真办理。"
     assert by_name(entries, "verb", Verb.ACCEPTED)["text"] == "立案"
 
-    # The proposer's timeline: only the steps that concern them, no actors, no internal notes.
+    # The proposer's timeline: only the steps that concern them (their own filing among them),
+    # no actors, no internal notes.
     mine = proposer.get(f"{item}events/", {"page_size": 100})["results"]
     assert [e["verb"] for e in mine] == [
+        Verb.CREATED,
+        Verb.COSIGN_INVITED,
+        Verb.COSIGN_CONFIRMED,
         Verb.SUBMITTED,
         Verb.ACCEPTED,
         Verb.ASSIGNED,

@@ -42,7 +42,16 @@ from disclosure import services as disclosure_services
 from disclosure.models import Publication
 from notifications.models import Notification
 from proposals import services as ps
-from proposals.models import Assignment, Attachment, CoSigner, Event, Proposal, Verb
+from proposals import similarity
+from proposals.models import (
+    Assignment,
+    Attachment,
+    CoSigner,
+    Event,
+    Proposal,
+    RepeatLink,
+    Verb,
+)
 from responses import services as rs
 from responses.models import (
     CoHandlingOpinion,
@@ -115,6 +124,8 @@ ROLES = {
 #   {unhappy}     sent and rated 不满意 by the proposer
 #   {referenced}  sent to both agencies for reference only and read by both: it may close
 #   {published}   sent and published (.publication); {withdrawn} published, then withdrawn
+#   {repeating}   assigned, and marked by the staff as repeating an earlier item whose
+#                 reply was published (.earlier)
 #   {notified}    assigned, with the notices it sent (.notice: the lead clerk's)
 #   {retracted}   submitted, then withdrawn by the proposer; {merged} submitted, then
 #                 merged into another; {rejected} submitted, then not accepted;
@@ -159,6 +170,15 @@ MATRIX = {
         "GET {assigned}/events":                   "401 200 200 404 200 200 200 404 200 404",
         "POST":                                    "401 201 403 403 403 403 403 403 201 403",
         "POST {draft}/confirm-cosign":             "401 403 200 404 404 404 404 404 404 404",
+        "POST {retracted}/confirm-cosign":         "401 403 409 404 404 404 404 404 403 404",
+        "POST {draft}/decline-cosign":             "401 403 200 404 404 404 404 404 404 404",
+        "POST {retracted}/decline-cosign":         "401 403 409 404 404 404 404 404 403 404",
+        "PATCH {draft}":                           "401 200 403 404 404 404 404 404 404 404",
+        "PATCH {submitted}":                       "401 409 403 404 404 404 404 404 403 404",
+        "POST {draft}/invite-cosigners":           "401 200 403 404 404 404 404 404 404 404",
+        "POST {filed}/invite-cosigners":           "401 200 403 404 404 404 404 404 200 404",
+        "POST {submitted}/invite-cosigners":       "401 409 403 404 404 404 404 404 403 404",
+        "POST {draft}/remove-cosigner":            "401 200 403 404 404 404 404 404 404 404",
         "POST {confirmed}/submit":                 "401 200 403 404 404 404 404 404 404 404",
         "POST {submitted}/withdraw":               "401 200 403 404 404 404 404 404 403 404",
         "POST {submitted}/accept":                 "401 403 403 404 404 404 404 404 200 404",
@@ -181,6 +201,15 @@ MATRIX = {
         "POST {merged}/attachments":               "401 403 403 404 404 404 404 404 409 404",
         "POST {rejected}/attachments":             "401 403 403 404 404 404 404 404 409 404",
         "POST {closed}/attachments":               "401 403 403 404 403 403 403 404 409 404",
+        "GET similar [by text]":                   "401 200 200 200 200 200 200 200 200 200",
+        "GET {assigned}/similar":                  "401 200 200 404 200 200 200 404 200 404",
+        "GET {assigned}/repeats":                  "401 200 200 404 200 200 200 404 200 404",
+        "POST {assigned}/mark-repeat [of {published}]":
+                                                   "401 403 403 404 403 403 403 404 200 404",
+        "POST {retracted}/mark-repeat [of {published}]":
+                                                   "401 403 403 404 404 404 404 404 409 404",
+        "POST {repeating}/unmark-repeat [of {repeating.earlier}]":
+                                                   "401 403 403 404 403 403 403 404 200 404",
     },
     "assignments": {
         #                                           ano pro cos opr lcl lld ccl ucl stf nst
@@ -259,6 +288,7 @@ LABELS = {cell.values[1] for cell in CELLS}
 # -- the records, each brought to its state through the services ------------------------
 
 REASON = "属于其他部门职责,建议改由市交通运输局承办。"
+DRAFT_TEXT = "一、关于增加社区养老服务设施\n二、关于加强养老护理人才培养\n三、关于完善资金保障"
 NEW_TITLE = "关于增设社区老年食堂的提案"
 REVISED = wf.REPLY_TEXT + "\n二、关于老年食堂运营补贴……"
 
@@ -355,6 +385,13 @@ def _withdrawn(w):
     return case
 
 
+def _repeating(w):
+    earlier = _published(w).proposal
+    later = wf.assigned(w, title="关于增设社区老年食堂的提案")
+    ps.proposal_mark_repeat(proposal=later, earlier=earlier, by=w.staff)
+    return _case(later, earlier=earlier)
+
+
 def _filed(w):
     """A draft the staff entered on the proposer's behalf, from the signed paper form."""
     proposal = ps.proposal_create(
@@ -377,7 +414,7 @@ def _attached(w):
 
 def _retracted(w):
     proposal = wf.submitted(w)
-    ps.proposal_withdraw(proposal=proposal, by=w.lead_proposer_user)
+    ps.proposal_withdraw(proposal=proposal, note="拟与他人合并提出。", by=w.lead_proposer_user)
     return _case(proposal)
 
 
@@ -418,6 +455,7 @@ STATES: dict[str, Callable] = {
     "referenced": _referenced,
     "published": _published,
     "withdrawn": _withdrawn,
+    "repeating": _repeating,
     "retracted": _retracted,
     "merged": _merged_away,
     "rejected": _rejected,
@@ -480,6 +518,20 @@ BODIES: dict[str, Callable[[Scene], dict]] = {
     "POST proposals/{submitted}/merge/ [into {submitted.into}]": lambda s: {
         "into": s.pk("submitted.into")
     },
+    "POST proposals/{submitted}/withdraw/": lambda s: {"note": "拟与他人合并提出。"},
+    "PATCH proposals/{draft}/": lambda s: {"version": s.obj("draft").version, "body": DRAFT_TEXT},
+    "PATCH proposals/{submitted}/": lambda s: {
+        "version": s.obj("submitted").version,
+        "body": DRAFT_TEXT,
+    },
+    "POST proposals/{draft}/invite-cosigners/": lambda s: {"co_signers": [s.w.other_proposer.pk]},
+    "POST proposals/{filed}/invite-cosigners/": lambda s: {"co_signers": [s.w.other_proposer.pk]},
+    "POST proposals/{submitted}/invite-cosigners/": lambda s: {
+        "co_signers": [s.w.other_proposer.pk]
+    },
+    "POST proposals/{draft}/remove-cosigner/": lambda s: {"proposer": s.w.cosigner.pk},
+    "POST proposals/{draft}/decline-cosign/": lambda s: {"reason": "本人不熟悉该领域。"},
+    "POST proposals/{retracted}/decline-cosign/": lambda s: {"reason": "本人不熟悉该领域。"},
     "POST proposals/{submitted}/reject/": lambda s: {"reason": "已有相关政策,不符合立案条件。"},
     "POST proposals/{accepted}/assign/": lambda s: {
         "lead": s.w.lead_agency.pk,
@@ -527,6 +579,18 @@ BODIES: dict[str, Callable[[Scene], dict]] = {
         "body": REVISED,
     },
     "POST letters/{pending.letter}/return/": lambda s: {"comment": "请补充下一步打算。"},
+    "GET proposals/similar/ [by text]": lambda s: {"title": NEW_TITLE, "body": "老年食堂"},
+    "POST proposals/{assigned}/mark-repeat/ [of {published}]": lambda s: {
+        "earlier": s.pk("published"),
+        "note": "与此前所提相同。",
+    },
+    "POST proposals/{retracted}/mark-repeat/ [of {published}]": lambda s: {
+        "earlier": s.pk("published")
+    },
+    "POST proposals/{repeating}/unmark-repeat/ [of {repeating.earlier}]": lambda s: {
+        "earlier": s.pk("repeating.earlier"),
+        "reason": "所提事项不同。",
+    },
     "POST proposals/{draft}/attachments/": _upload,
     "POST proposals/{filed}/attachments/": _upload,
     "POST proposals/{submitted}/attachments/": _upload,
@@ -564,6 +628,30 @@ def _created(s, user):
 def _cosign_confirmed(s, user):
     cosigner = CoSigner.objects.get(proposal=s.obj("draft"), proposer=s.w.cosigner)
     assert cosigner.confirmed_at is not None
+
+
+def _cosign_declined(s, user):
+    cosigner = CoSigner.objects.get(proposal=s.obj("draft"), proposer=s.w.cosigner)
+    assert (cosigner.state, cosigner.decline_reason) == ("declined", "本人不熟悉该领域。")
+
+
+def _draft_revised(s, user):
+    draft = _reread(s.obj("draft"))
+    assert (draft.body, draft.version) == (DRAFT_TEXT, 2)
+
+
+def _invited(ref: str):
+    def check(s, user):
+        invited = CoSigner.objects.get(proposal=s.obj(ref), proposer=s.w.other_proposer)
+        # Staff add a co-signer who signed the paper form; a proposer's invitation waits.
+        on_paper = roles_of(user).is_staff_of(s.obj(ref).body_kind)
+        assert invited.state == ("confirmed" if on_paper else "pending")
+
+    return check
+
+
+def _cosigner_removed(s, user):
+    assert not CoSigner.objects.filter(proposal=s.obj("draft"), proposer=s.w.cosigner).exists()
 
 
 def _merged(s, user):
@@ -685,6 +773,20 @@ def _attached_by_caller(ref: str):
     return check
 
 
+def _marked_repeat(s, user):
+    link = RepeatLink.objects.active().get(proposal=s.obj("assigned"))
+    assert (link.earlier, link.marked_by, link.note) == (
+        s.obj("published"),
+        user,
+        "与此前所提相同。",
+    )
+
+
+def _unmarked_repeat(s, user):
+    link = RepeatLink.objects.get(proposal=s.obj("repeating"))
+    assert (link.is_active, link.unmarked_by, link.unmark_reason) == (False, user, "所提事项不同。")
+
+
 def _published_by_caller(s, user):
     publication = Publication.objects.get(letter=s.obj("sent.letter"))
     assert publication.published_by == user
@@ -694,6 +796,11 @@ def _published_by_caller(s, user):
 EFFECTS: dict[str, Callable[[Scene, object], None]] = {
     "POST proposals/": _created,
     "POST proposals/{draft}/confirm-cosign/": _cosign_confirmed,
+    "POST proposals/{draft}/decline-cosign/": _cosign_declined,
+    "PATCH proposals/{draft}/": _draft_revised,
+    "POST proposals/{draft}/invite-cosigners/": _invited("draft"),
+    "POST proposals/{filed}/invite-cosigners/": _invited("filed"),
+    "POST proposals/{draft}/remove-cosigner/": _cosigner_removed,
     "POST proposals/{confirmed}/submit/": _status_is("confirmed", Proposal.Status.SUBMITTED),
     "POST proposals/{submitted}/withdraw/": _status_is("submitted", Proposal.Status.WITHDRAWN),
     "POST proposals/{submitted}/accept/": _status_is("submitted", Proposal.Status.ACCEPTED),
@@ -735,14 +842,18 @@ EFFECTS: dict[str, Callable[[Scene, object], None]] = {
     ),
     "POST letters/{approved.letter}/send/": _letter_sent,
     "POST letters/{sent.letter}/publish/": _published_by_caller,
+    "POST proposals/{assigned}/mark-repeat/ [of {published}]": _marked_repeat,
+    "POST proposals/{repeating}/unmark-repeat/ [of {repeating.earlier}]": _unmarked_repeat,
 }
 
 # Steps that are not on the item's timeline: the inbox is one's own, and saving a draft
-# letter keeps a version instead.
+# letter or a draft item keeps a version instead (an item's timeline notes a save only when
+# it sends confirmed co-signers back to confirm).
 OFF_THE_TIMELINE = {
     "POST notifications/{notified.notice}/read/",
     "POST notifications/read-all/ [with {notified.notice}]",
     "PATCH letters/{drafted.letter}/",
+    "PATCH proposals/{draft}/",
 }
 
 # -- what a read that succeeds must show ------------------------------------------------
@@ -848,6 +959,7 @@ MODELS = [
     Feedback,
     Publication,
     Notification,
+    RepeatLink,
 ]
 
 
@@ -861,7 +973,7 @@ def snapshot() -> dict:
 
 def call(client: Client, method: str, url: str, body: dict):
     if method == "GET":
-        return client.get(url)
+        return client.get(url, body)  # a read's parameters, if it takes any
     if any(isinstance(value, File) for value in body.values()):
         # An upload: multipart/form-data, as the test client encodes a file.
         return client.post(url, body)
@@ -1051,6 +1163,30 @@ SCOPES = {
         "staff": "lead_proposer cosigner other_proposer",
         "npc_staff": "npc_proposer",
     },
+    # The earlier items like a draft naming every item's subject: those each role may see,
+    # and the published one for everyone; never the draft.
+    "proposals/similar": {
+        "anonymous": 401,
+        "proposer": "main replied",
+        "cosigner": "main replied",
+        "other_proposer": "other replied",
+        "lead_clerk": "main replied",
+        "lead_leader": "main replied",
+        "co_clerk": "main replied",
+        "unrelated_clerk": "other replied",
+        "staff": "main replied other",
+        "npc_staff": "replied",
+    },
+}
+
+# What a list of SCOPES is asked with, beside its page size.
+SCOPE_QUERIES = {
+    "proposals/similar": {
+        "title": "关于完善“15分钟公共服务圈”的建议 关于加强养老护理人才培养的提案 "
+        "关于社区食堂的提案 关于优化公交线路的提案",
+        "body": "一、关于增加社区养老服务设施\n二、关于加强养老护理人才培养",
+        "limit": 20,
+    },
 }
 
 
@@ -1078,6 +1214,9 @@ class Listing:
         if resource == "public/replies":
             # A withdrawn publication: on record, but no longer public.
             self.withdrawn = _withdrawn(w)
+        if resource == "proposals/similar":
+            # The index is written as each filing commits; these never commit.
+            similarity.rebuild()
 
     @staticmethod
     def _others_item(w):
@@ -1136,8 +1275,11 @@ def test_each_role_lists_only_what_it_may_see(
         return
     listing = Listing(world, django_capture_on_commit_callbacks, resource)
     query = {} if resource == "public/replies" else {"page_size": 100}
+    query.update(SCOPE_QUERIES.get(resource, {}))
     response = client_for(user).get(f"{API}{resource}/", query)
     assert response.status_code == 200, response.content.decode()[:600]
-    listed = {row["id"] for row in response.json()["results"]}
+    data = response.json()
+    rows = data["results"] if isinstance(data, dict) else data  # a lookup is not paged
+    listed = {row["id"] for row in rows}
     wanted = set().union(*(listing.ids(name, user) for name in expected.split()))
     assert listed == wanted

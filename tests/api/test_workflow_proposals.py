@@ -925,10 +925,18 @@ def test_the_timeline_differs_for_the_proposer_as_on_the_page(world, client):
     refusal = next(e for e in staff["results"] if e["verb"] == "adjustment_refused")
     assert (refusal["agency"], refusal["to_state_label"]) == ("市民政局", "待签收")
 
+    # The proposer reads their own filing steps and the handling, not the agencies' inside.
     proposer_verbs = [e["verb"] for e in proposer["results"]]
-    assert proposer_verbs == ["submitted", "accepted", "assigned"]
+    assert proposer_verbs == [
+        "created",
+        "cosign_invited",
+        "cosign_confirmed",
+        "submitted",
+        "accepted",
+        "assigned",
+    ]
     assert all(e["actor"] is None and e["note"] == "" for e in proposer["results"])
-    assert proposer["count"] == 3
+    assert proposer["count"] == 6
 
 
 def test_the_timeline_is_paged(world, client):

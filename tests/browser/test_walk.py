@@ -1,4 +1,5 @@
-"""One proposal walked from filing to the proposer's rating in real Chromium.
+"""One proposal walked from the proposer filing it online to the proposer's rating in real
+Chromium.
 
 Everyone signs in through the login page and then only clicks links and buttons and fills
 fields, each found by the Chinese label a person reads on the page.
@@ -39,20 +40,45 @@ def timeline_of(page):
 def test_a_proposal_from_filing_to_the_proposers_rating(world, visitors):
     from playwright.sync_api import expect
 
-    # 录入、立案、交办: committee staff.
+    # 起草、邀请联名: the lead proposer files online from her workspace.
+    filer = visitors.sign_in("qiminmin")
+    expect(filer.get_by_role("heading", name="我的建议提案")).to_be_visible()
+    filer.get_by_role("link", name="起草提案").click()
+    filer.get_by_role("combobox", name="会议", exact=True).select_option(label=str(world.session))
+    filer.get_by_label("标题").fill(TITLE)
+    filer.get_by_label("主题分类").select_option(label="城乡建设、环境保护")
+    filer.get_by_label("正文").fill(BODY)
+    filer.get_by_label("邀请联名人").fill("郭锦")
+    visitors.screenshot(filer, "draft-form")
+    filer.get_by_role("button", name="保存草稿").click()
+    said(filer, f"草稿《{TITLE}》已保存")
+    expect(filer.get_by_role("heading", name=TITLE)).to_be_visible()
+    filing = filer.get_by_role("region", name="联名与提交")
+    expect(filing.get_by_role("row", name="郭锦")).to_contain_text("待确认")
+    # Submitting before the co-signer confirms is refused, and the page says why.
+    filer.get_by_role("button", name="提交", exact=True).click()
+    expect(filer.get_by_role("alert").filter(has_text="尚有联名人未确认:郭锦")).to_be_visible()
+
+    # 确认联名: the co-signer, from the list of drafts she is invited to sign.
+    cosigner = visitors.sign_in("cosigner")
+    invitations = cosigner.get_by_role("region", name="邀请我联名的")
+    expect(invitations).to_contain_text(TITLE)
+    visitors.screenshot(cosigner, "cosigner-invitations")
+    invitations.get_by_role("link", name=TITLE, exact=True).click()
+    expect(cosigner.get_by_role("region", name="正文")).to_contain_text("简化加装电梯审批流程")
+    cosigner.get_by_role("button", name="确认联名").click()
+    said(cosigner, "已确认联名")
+
+    # 提交: the lead proposer again, now that every co-signer confirmed.
+    filer.reload()
+    expect(filing.get_by_role("row", name="郭锦")).to_contain_text("已确认")
+    filer.get_by_role("button", name="提交", exact=True).click()
+    said(filer, "已提交")
+
+    # 立案、交办: committee staff find it in the register.
     staff = visitors.sign_in("staff")
     expect(staff.get_by_role("heading", name="建议提案", exact=True)).to_be_visible()
-    staff.get_by_role("link", name="录入建议提案").click()
-    staff.get_by_role("combobox", name="会议", exact=True).select_option(label=str(world.session))
-    staff.get_by_label("标题").fill(TITLE)
-    staff.get_by_label("领衔人").fill("戚敏敏")
-    staff.get_by_label("联名人").fill("郭锦")
-    staff.get_by_label("主题分类").select_option(label="城乡建设、环境保护")
-    staff.get_by_label("正文").fill(BODY)
-    expect(staff.get_by_label("录入后直接提交")).to_be_checked()
-    visitors.screenshot(staff, "file-form")
-    staff.get_by_role("button", name="保存").click()
-    said(staff, f"《{TITLE}》")
+    staff.get_by_role("link", name=TITLE).click()
     expect(staff.get_by_role("heading", name=TITLE)).to_be_visible()
 
     staff.get_by_role("button", name="立案").click()
@@ -139,6 +165,8 @@ def test_a_proposal_from_filing_to_the_proposers_rating(world, visitors):
     # The proposer's timeline: the steps that concern them, in order.
     expect(timeline_of(proposer)).to_contain_text(
         [
+            "邀请郭锦联名",
+            "郭锦确认联名",
             "提交",
             "立案",
             "交办市民政局(主办)、市卫生健康委(会办)",
@@ -155,6 +183,8 @@ def test_a_proposal_from_filing_to_the_proposers_rating(world, visitors):
     expect(timeline_of(staff)).to_contain_text(
         [
             "录入",
+            "邀请郭锦联名",
+            "郭锦确认联名",
             "提交",
             "立案",
             "交办市民政局(主办)、市卫生健康委(会办)",
@@ -176,6 +206,11 @@ def test_a_proposal_from_filing_to_the_proposers_rating(world, visitors):
     # Every reply owed is sent and rated, so the item closed itself.
     assert proposal.status == Proposal.Status.CLOSED
     assert proposal.lead_proposer == world.lead_proposer
+    # Filed online by the proposer herself, with her co-signer's confirmation.
+    assert proposal.created_by == world.lead_proposer_user
+    assert [(c.proposer, c.state) for c in proposal.cosignatures.all()] == [
+        (world.cosigner, "confirmed")
+    ]
     lead = proposal.assignments.get(mode=Assignment.Mode.LEAD)
     co = proposal.assignments.get(mode=Assignment.Mode.CO)
     assert (lead.agency, lead.status) == (world.lead_agency, Assignment.Status.REPLIED)
@@ -191,6 +226,8 @@ def test_a_proposal_from_filing_to_the_proposers_rating(world, visitors):
     verbs = list(proposal.events.order_by("at", "id").values_list("verb", flat=True))
     expected = [
         Verb.CREATED,
+        Verb.COSIGN_INVITED,
+        Verb.COSIGN_CONFIRMED,
         Verb.SUBMITTED,
         Verb.ACCEPTED,
         Verb.ASSIGNED,

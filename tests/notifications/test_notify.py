@@ -75,8 +75,15 @@ def test_mail_waits_out_an_outage_and_is_sent_once(
     FlakyBackend.down = True
     try:
         with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tick=False):
+            proposal = wf.accepted(world)  # filed before the outage: only the assignment tells
             with django_capture_on_commit_callbacks(execute=True):
-                proposal = wf.assigned(world)  # delivery is tried at once, and fails
+                # Delivery is tried at once, and fails.
+                ps.proposal_assign(
+                    proposal=proposal,
+                    lead=world.lead_agency,
+                    co_handlers=[world.co_agency],
+                    by=world.staff,
+                )
             notices = Notification.objects.filter(proposal=proposal, event__verb="assigned")
             assert notices.count() == 4
             assert all(n.email_attempts == 1 and n.emailed_at is None for n in notices)

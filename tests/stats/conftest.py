@@ -102,7 +102,7 @@ def handled(world):
                 filed_during="interim" if key == "D" else "session",
             )
         ps.proposal_merge(proposal=items["H"], into=items["A"], by=w.staff)
-        ps.proposal_withdraw(proposal=items["I"], by=w.lead_proposer_user)
+        ps.proposal_withdraw(proposal=items["I"], note="另行提出。", by=w.lead_proposer_user)
         ps.proposal_reject(proposal=items["J"], reason="已有相关政策,不予立案。", by=w.staff)
         for key in "ABCDEFGLM":
             ps.proposal_accept(proposal=items[key], by=w.staff)
