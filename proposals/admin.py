@@ -11,7 +11,10 @@ from .models import (
     Event,
     ImportJob,
     Proposal,
+    ProposalSearch,
+    ProposalTerm,
     Proposer,
+    RepeatLink,
     Session,
     Topic,
 )
@@ -279,3 +282,45 @@ class ImportJobAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # A running import would lose its record midway.
         return obj is None or obj.status != ImportJob.Status.RUNNING
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Kept by the services; the administrator only looks."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProposalSearch)
+class ProposalSearchAdmin(ReadOnlyAdmin):
+    """What jieba made of an item, for the similar-items lookup; rebuilt by
+    ``manage.py rebuild_similar_index``."""
+
+    list_display = ("proposal", "indexed_at")
+    search_fields = ("proposal__title",)
+    list_select_related = ("proposal",)
+    exclude = ("document", "title_document")
+
+
+@admin.register(ProposalTerm)
+class ProposalTermAdmin(ReadOnlyAdmin):
+    """How many items use each word: what makes a word distinctive in the lookup."""
+
+    list_display = ("word", "documents")
+    search_fields = ("word",)
+    ordering = ("-documents",)
+
+
+@admin.register(RepeatLink)
+class RepeatLinkAdmin(ReadOnlyAdmin):
+    """Repeat marks, set and lifted by staff on the items' pages."""
+
+    list_display = ("proposal", "earlier", "marked_by", "marked_at", "unmarked_at")
+    list_select_related = ("proposal__session", "earlier__session", "marked_by")
+    raw_id_fields = ("proposal", "earlier")

@@ -116,7 +116,8 @@ def test_with_eager_tasks_nothing_is_written(world):
 def test_when_the_broker_is_back_the_relay_sends_and_a_worker_drafts_once(world):
     with broker(NOBODY_LISTENS):
         letter = _ask_for_a_draft(world)
-    assert QueuedTask.objects.count() == 2  # the draft, and the notice of the drafting
+    queued = list(QueuedTask.objects.values_list("name", flat=True))
+    assert queued.count("responses.tasks.generate_draft") == 1
 
     queue = f"test-{uuid.uuid4().hex}"
     with (
@@ -124,7 +125,7 @@ def test_when_the_broker_is_back_the_relay_sends_and_a_worker_drafts_once(world)
         start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]),
     ):
         with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
-            assert outbox.relay() == {"sent": 2, "waiting": 0}
+            assert outbox.relay() == {"sent": len(queued), "waiting": 0}
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             letter.refresh_from_db()
