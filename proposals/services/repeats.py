@@ -76,21 +76,7 @@ def proposal_mark_repeat(
         raise InvalidInput(f"本件已标记为重复提出{_name(earlier)},无需再标记。", field="earlier")
     note = (note or "").strip()
     link = RepeatLink.objects.create(proposal=proposal, earlier=earlier, note=note, marked_by=by)
-    record(
-        proposal=proposal,
-        verb=Verb.MARKED_REPEAT,
-        by=by,
-        note=note,
-        data={"link": link.pk, "earlier": earlier.pk, "earlier_name": _ref(earlier)},
-    )
-    record(
-        proposal=earlier,
-        verb=Verb.MARKED_REPEAT,
-        by=by,
-        note=note,
-        data={"link": link.pk, "later": proposal.pk, "later_name": _ref(proposal)},
-    )
-    _retire_public_pages_if_shown(proposal, earlier)
+    _record_on_both(link, proposal, earlier, Verb.MARKED_REPEAT, by=by, note=note)
     return link
 
 
@@ -113,19 +99,27 @@ def proposal_unmark_repeat(*, proposal: Proposal, earlier: Proposal, by, reason:
         raise InvalidInput(f"本件没有标记为重复提出{_name(earlier)}。", field="earlier")
     link.unmarked_by, link.unmarked_at, link.unmark_reason = by, clock.now(), reason
     link.save(update_fields=["unmarked_by", "unmarked_at", "unmark_reason"])
+    _record_on_both(link, proposal, earlier, Verb.UNMARKED_REPEAT, by=by, note=reason)
+    return link
+
+
+def _record_on_both(
+    link: RepeatLink, proposal: Proposal, earlier: Proposal, verb: str, *, by, note: str
+) -> None:
+    """The mark's step on the timelines of both items, each naming the other; and the public
+    pages retired when both show it."""
     record(
         proposal=proposal,
-        verb=Verb.UNMARKED_REPEAT,
+        verb=verb,
         by=by,
-        note=reason,
+        note=note,
         data={"link": link.pk, "earlier": earlier.pk, "earlier_name": _ref(earlier)},
     )
     record(
         proposal=earlier,
-        verb=Verb.UNMARKED_REPEAT,
+        verb=verb,
         by=by,
-        note=reason,
+        note=note,
         data={"link": link.pk, "later": proposal.pk, "later_name": _ref(proposal)},
     )
     _retire_public_pages_if_shown(proposal, earlier)
-    return link
