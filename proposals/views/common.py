@@ -7,10 +7,11 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.roles import roles_of
+from portal.forms import apply_workflow_error
 
 from ..errors import WorkflowError
 from ..models import Assignment, Attachment, Proposal
@@ -75,3 +76,19 @@ def attempt(request, step: Callable[[], object], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def form_page(request, proposal, form, template: str, step, success: str, extra=None):
+    """Show ``form``; on a valid POST run ``step(data)`` and go back to the item.
+
+    A refusal is shown on the form with everything typed kept.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            step(form.cleaned_data)
+        except WorkflowError as error:
+            apply_workflow_error(form, error)
+        else:
+            messages.success(request, success)
+            return detail(proposal)
+    return render(request, template, {"proposal": proposal, "form": form, **(extra or {})})

@@ -24,7 +24,7 @@ from ..errors import EditConflict, WorkflowError
 from ..forms import DeclineForm, EditDraftForm, InviteForm, NewDraftForm, WithdrawForm
 from ..models import Proposal, Proposer, Session
 from ..services.filing import COSIGN_RULE
-from .common import attempt, back, detail, visible_proposal
+from .common import attempt, back, detail, form_page, visible_proposal
 
 
 def _own_proposer(request) -> Proposer:
@@ -250,15 +250,11 @@ def withdraw(request, pk: int):
     proposal = visible_proposal(request, pk)
     if not selectors.can(request.user, "proposals.withdraw_proposal", proposal):
         raise PermissionDenied
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_withdraw(
-                proposal=proposal, note=form.cleaned_data["note"], by=request.user
-            )
-        except WorkflowError as error:
-            apply_workflow_error(form, error)
-        else:
-            messages.success(request, "已撤回,不再审查办理。")
-            return detail(proposal)
-    return render(request, "proposals/withdraw.html", {"proposal": proposal, "form": form})
+    return form_page(
+        request,
+        proposal,
+        WithdrawForm(request.POST or None),
+        "proposals/withdraw.html",
+        lambda d: services.proposal_withdraw(proposal=proposal, note=d["note"], by=request.user),
+        "已撤回,不再审查办理。",
+    )

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from deadlines import services as deadline_services
 from deadlines.forms import ExtensionDecisionForm
 from deadlines.models import ExtensionRequest
-from portal.forms import apply_workflow_error
 
 from .. import selectors, services
 from ..errors import WorkflowError
@@ -30,6 +29,7 @@ from .common import (
     attempt,
     back,
     detail,
+    form_page,
     staff_bodies,
     visible_assignment,
     visible_proposal,
@@ -41,22 +41,6 @@ def proposal_detail(request, pk: int):
     """One item as the user may see it, with the steps they may take; a 404 for anyone else."""
     proposal = visible_proposal(request, pk)
     return render(request, "proposals/detail.html", selectors.proposal_page(proposal, request.user))
-
-
-def _form_page(request, proposal, form, template: str, step, success: str, extra=None):
-    """Show ``form``; on a valid POST run ``step(data)`` and go back to the item.
-
-    A refusal is shown on the form with everything typed kept.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            step(form.cleaned_data)
-        except WorkflowError as error:
-            apply_workflow_error(form, error)
-        else:
-            messages.success(request, success)
-            return detail(proposal)
-    return render(request, template, {"proposal": proposal, "form": form, **(extra or {})})
 
 
 @login_required
@@ -78,7 +62,7 @@ def reject(request, pk: int):
     if not selectors.can(request.user, "proposals.review_proposal", proposal):
         raise PermissionDenied
     form = RejectForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         proposal,
         form,
@@ -108,7 +92,7 @@ def merge(request, pk: int):
             raise WorkflowError(f"本次会议没有第{number}号。", field="into_number")
         services.proposal_merge(proposal=proposal, into=into, note=data["note"], by=request.user)
 
-    return _form_page(request, proposal, form, "proposals/merge.html", step, "已并案。")
+    return form_page(request, proposal, form, "proposals/merge.html", step, "已并案。")
 
 
 @login_required
@@ -130,7 +114,7 @@ def assign(request, pk: int):
     if not selectors.can(request.user, "proposals.assign_proposal", proposal):
         raise PermissionDenied
     form = AssignForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         proposal,
         form,
@@ -191,7 +175,7 @@ def close(request, pk: int):
     if not selectors.can(request.user, "proposals.close_proposal", proposal):
         raise PermissionDenied
     form = CloseForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         proposal,
         form,
@@ -244,7 +228,7 @@ def request_adjustment(request, pk: int):
     if not selectors.can(request.user, "proposals.request_adjustment", assignment):
         raise PermissionDenied
     form = AdjustmentRequestForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         assignment.proposal,
         form,
